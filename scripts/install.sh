@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs voicecoach on a Debian/Ubuntu machine: the system packages it needs (with sudo unless
+# run as root), then the package itself into .venv. Pass "test" to add the test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-}"
+
+# espeak-ng: the voice; portaudio19-dev + gcc + python3-dev: to build PyAudio; alsa-utils: aplay,
+# which pyttsx3 uses on Linux; python3-venv: for .venv.
+system_packages=(python3 python3-venv python3-dev gcc portaudio19-dev espeak-ng libespeak-ng1 alsa-utils)
+
+if command -v apt-get >/dev/null 2>&1; then
+    missing=()
+    for package in "${system_packages[@]}"; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    if ((${#missing[@]})); then
+        sudo=""
+        if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+        echo "Installing system packages: ${missing[*]}"
+        $sudo apt-get update -q
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+else
+    echo "apt-get not found: install these yourself if missing: ${system_packages[*]}" >&2
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+echo "voicecoach is installed in .venv: run .venv/bin/voicecoach"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs everything the tests need, then runs the linter, the type checker and the tests.
+# Extra arguments go to pytest, e.g. "bash scripts/test.sh -k coach".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh test
+.venv/bin/ruff check voicecoach tests scripts
+.venv/bin/mypy
+status=0
+.venv/bin/pytest "$@" || status=$?
+if [ "$status" -eq 5 ]; then
+    echo "pytest collected no tests: that is a broken test setup, not a pass" >&2
+    exit 1
+fi
+exit "$status"

@@ -1,0 +1,126 @@
+"""Asking rules: re-asks, unclear, silence, confirmation of unsure safety answers, the keyboard offer."""
+
+import pytest
+
+from tests.fakes import Reply, rig
+from voicecoach.dialogue.conversation import Question, QuestionKind
+from voicecoach.dialogue.understanding import Answer
+from voicecoach.endings import How, SessionOver
+
+SAFETY = Question("R1", "Any new bladder trouble?", ("Rephrased once?", "Rephrased twice?"), safety=True)
+PLAIN = Question("S1", "Pain in the buttock?", ("Buttock, rephrased?", "Buttock, again?"))
+
+
+def asked(r):
+    return [(e.id, e.attempt, e.text) for e in r.of_type("asked")]
+
+
+def test_a_clear_answer_is_taken_at_once():
+    r = rig(["yes"])
+    assert r.conversation.ask(PLAIN) is Answer.YES
+    assert asked(r) == [("S1", 1, "Pain in the buttock?")]
+    assert [(e.id, e.value) for e in r.of_type("answered")] == [("S1", "yes")]
+
+
+def test_not_understood_is_reasked_with_the_rephrasings_then_unclear():
+    r = rig(["maybe", "hmm", "what?"])
+    assert r.conversation.ask(PLAIN) is Answer.UNCLEAR
+    assert asked(r) == [("S1", 1, "Pain in the buttock?"), ("S1", 2, "Buttock, rephrased?"),
+                        ("S1", 3, "Buttock, again?")]
+    assert r.speaker.texts.count("Sorry, please answer yes or no.") == 2
+    assert [e.value for e in r.of_type("answered")] == ["unclear"]
+    assert [e.accepted for e in r.of_type("heard")] == [False, False, False]
+
+
+def test_garbage_then_a_clear_answer():
+    r = rig(["qwerty", "no"])
+    assert r.conversation.ask(PLAIN) is Answer.NO
+    assert [a for _, a, _ in asked(r)] == [1, 2]
+
+
+def test_silence_is_never_an_answer():
+    r = rig([], answer_timeout=8.0)
+    r.listener.replies.clear()
+    # Nothing is ever said: each attempt times out after 8 s of coach time.
+    assert r.conversation.ask(SAFETY) is Answer.UNCLEAR
+    assert r.clock.now() == pytest.approx(24.0)
+    assert r.of_type("heard") == []
+
+
+def test_repeat_and_help_do_not_use_up_an_attempt():
+    r = rig(["repeat", "help", "yes"])
+    assert r.conversation.ask(PLAIN) is Answer.YES
+    assert [a for _, a, _ in asked(r)] == [1, 1, 1]
+    assert any("Please answer yes or no" in t for t in r.speaker.texts)
+
+
+def test_stop_during_a_question_ends_the_session():
+    r = rig(["stop"])
+    with pytest.raises(SessionOver) as over:
+        r.conversation.ask(SAFETY)
+    assert over.value.how is How.STOPPED
+
+
+def test_an_unsure_safety_answer_is_confirmed_before_it_is_used():
+    r = rig([Reply("no", confidence=0.3), "yes"])
+    assert r.conversation.ask(SAFETY) is Answer.NO
+    assert "I heard no. Is that right?" in r.speaker.texts
+
+
+def test_an_unsure_safety_answer_that_is_denied_is_asked_again():
+    r = rig([Reply("yes", confidence=0.3), "no", Reply("no", confidence=0.95)])
+    assert r.conversation.ask(SAFETY) is Answer.NO
+    assert [(qid, a) for qid, a, _ in asked(r)] == [("R1", 1), ("R1.confirm", 1), ("R1", 2)]
+
+
+def test_an_unsure_answer_to_a_plain_question_is_not_confirmed():
+    r = rig([Reply("yes", confidence=0.3)])
+    assert r.conversation.ask(PLAIN) is Answer.YES
+    assert not any("I heard" in t for t in r.speaker.texts)
+
+
+def test_a_confident_safety_answer_is_not_confirmed():
+    r = rig([Reply("yes", confidence=0.9)])
+    assert r.conversation.ask(SAFETY) is Answer.YES
+    assert not any("I heard" in t for t in r.speaker.texts)
+
+
+def test_rejected_speech_counts_as_not_understood():
+    r = rig([Reply("yes", rejected=True), "no"])
+    assert r.conversation.ask(SAFETY) is Answer.NO
+    assert [e.accepted for e in r.of_type("heard")] == [False, True]
+
+
+def test_the_keyboard_is_offered_for_a_safety_question_that_stays_unclear():
+    r = rig(["mumble", "mumble", "mumble"], keyboard=["n"])
+    assert r.conversation.ask(SAFETY) is Answer.NO
+    assert "Please type y or n" in " ".join(r.speaker.texts)
+
+
+def test_nothing_typed_at_the_keyboard_leaves_it_unclear():
+    r = rig(["mumble", "mumble", "mumble"], keyboard=[])
+    assert r.conversation.ask(SAFETY) is Answer.UNCLEAR
+
+
+def test_the_keyboard_is_not_offered_for_a_plain_question():
+    r = rig(["mumble"] * 3, keyboard=["y"])
+    assert r.conversation.ask(PLAIN) is Answer.UNCLEAR
+
+
+def test_numbers_and_skip():
+    score = Question("PAIN_BEFORE", "Pain 0-10?", ("Pain?", "Pain?"), kind=QuestionKind.NUMBER, skippable=True)
+    assert rig(["eleven", "4"]).conversation.ask(score) == 4
+    assert rig(["skip"]).conversation.ask(score) is Answer.SKIPPED
+    assert rig(["x", "y", "z"]).conversation.ask(score) is None
+
+
+def test_skip_is_not_an_answer_where_it_is_not_allowed():
+    r = rig(["skip", "yes"])
+    assert r.conversation.ask(SAFETY) is Answer.YES
+    assert [a for _, a, _ in asked(r)] == [1, 2]
+
+
+def test_pause_during_a_question_waits_for_resume():
+    r = rig(["pause", Reply("resume", at=30.0), "no"])
+    assert r.conversation.ask(PLAIN) is Answer.NO
+    assert "Paused. Say resume when you are ready." in r.speaker.texts

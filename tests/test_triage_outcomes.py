@@ -1,0 +1,154 @@
+"""One table-driven case per CLINICAL.md outcome and flag, through the triage engine."""
+
+import pytest
+
+from tests.triage_helpers import N, S, U, Y, plan_of, walk
+from voicecoach.triage.decision import RED_FLAG_ORDER
+
+NO_EXERCISE = []
+
+CASES = [
+    # id, answers, outcome, side, plan
+    ("R1 yes: cauda equina, bladder/bowel", {"R1": Y}, "EMERGENCY", None, NO_EXERCISE),
+    ("R2 yes: saddle numbness", {"R2": Y}, "EMERGENCY", None, NO_EXERCISE),
+    ("R3 yes: leg weakness", {"R3": Y}, "URGENT", None, NO_EXERCISE),
+    ("R4 yes: fever", {"R4": Y}, "URGENT", None, NO_EXERCISE),
+    ("R5 yes: trauma", {"R5": Y}, "URGENT", None, NO_EXERCISE),
+    ("R6 yes: cancer or weight loss", {"R6": Y}, "SEE_DOCTOR", None, NO_EXERCISE),
+    ("R7 yes: night pain", {"R7": Y}, "SEE_DOCTOR", None, NO_EXERCISE),
+    ("R8 yes: steroids, immunosuppression", {"R8": Y}, "SEE_DOCTOR", None, NO_EXERCISE),
+    ("R4 unclear", {"R4": U}, "UNRESOLVED", None, NO_EXERCISE),
+    ("unresolved beats see-doctor", {"R6": Y, "R8": U}, "UNRESOLVED", None, NO_EXERCISE),
+    ("urgent beats unresolved", {"R1": U, "R3": Y}, "URGENT", None, NO_EXERCISE),
+    ("emergency beats unresolved", {"R1": U, "R2": Y}, "EMERGENCY", None, NO_EXERCISE),
+    ("P1 yes", {"P1": Y, "S8": Y}, "PREGNANCY", "left", [("E1", "left", "standard"), ("E2", None, "gentle")]),
+    ("P1 unclear is read as yes", {"P1": U}, "PREGNANCY", "both", [("E1", "both", "standard"), ("E2", None, "gentle")]),
+    ("P1 and P2 yes: no bridge", {"P1": Y, "P2": Y}, "PREGNANCY", "both", [("E1", "both", "standard")]),
+    ("pregnancy before sacroiliitis", {"P1": Y, "S4": Y, "S5": Y}, "PREGNANCY", "both",
+     [("E1", "both", "standard"), ("E2", None, "gentle")]),
+    ("S4 and S5 yes", {"S4": Y, "S5": Y, "S8": N, "S8b": Y}, "SACROILIITIS_POSSIBLE", "right",
+     [("E1", "right", "gentle"), ("E2", None, "gentle"), ("E3", None, "gentle")]),
+    ("inflammatory back pain (A1 + 4 of 5)", {"A0": Y, "A1": Y, "A2": Y, "A3": Y, "A4": Y, "A5": Y, "A6": N},
+     "SACROILIITIS_POSSIBLE", "both", [("E1", "both", "gentle"), ("E2", None, "gentle"), ("E3", None, "gentle")]),
+    ("3 of 5 is not inflammatory", {"A0": Y, "A1": Y, "A2": Y, "A3": Y, "A4": Y}, "INCONCLUSIVE", "both",
+     [("E1", "both", "standard"), ("E2", None, "standard")]),
+    ("knee test: right knee fails", {"K1": N, "K2": Y}, "SI_JOINT", "right",
+     [("E1", "right", "standard"), ("E2", None, "standard"), ("E3", None, "standard")]),
+    ("knee test: left knee fails, beats S8", {"K1": Y, "K2": N, "S8": N, "S8b": Y}, "SI_JOINT", "left",
+     [("E1", "left", "standard"), ("E2", None, "standard"), ("E3", None, "standard")]),
+    ("knee test skipped, S1 and S2 yes", {"K0": S, "S1": Y, "S2": Y, "S8": Y}, "SI_JOINT", "left",
+     [("E1", "left", "standard"), ("E2", None, "standard"), ("E3", None, "standard")]),
+    ("both single knees fail, S1 and S3 yes", {"K1": N, "K2": N, "S1": Y, "S3": Y}, "SI_JOINT", "both",
+     [("E1", "both", "standard"), ("E2", None, "standard"), ("E3", None, "standard")]),
+    ("knee test points to the back", {"K3": N}, "LOWER_BACK", "both",
+     [("E2", None, "standard"), ("E3", None, "standard"), ("E1", "both", "gentle")]),
+    ("the back pattern is not overruled by S1", {"K3": N, "S1": Y, "S2": Y}, "LOWER_BACK", "both",
+     [("E2", None, "standard"), ("E3", None, "standard"), ("E1", "both", "gentle")]),
+    ("all fine", {}, "INCONCLUSIVE", "both", [("E1", "both", "standard"), ("E2", None, "standard")]),
+    ("S1 without S2 or S3", {"S1": Y}, "INCONCLUSIVE", "both", [("E1", "both", "standard"), ("E2", None, "standard")]),
+    ("both knees fail, nothing else", {"K1": N, "K2": N}, "INCONCLUSIVE", "both",
+     [("E1", "both", "standard"), ("E2", None, "standard")]),
+]
+
+
+@pytest.mark.parametrize(("answers", "outcome", "side", "plan"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_outcome(answers, outcome, side, plan):
+    _, result = walk(answers)
+    assert result.outcome == outcome
+    assert result.side == side
+    assert plan_of(result) == plan
+    assert result.red_flag is (outcome in RED_FLAG_ORDER)
+
+
+def test_every_outcome_is_covered_by_the_table():
+    outcomes = {c[2] for c in CASES}
+    assert outcomes == {"EMERGENCY", "URGENT", "SEE_DOCTOR", "UNRESOLVED", "PREGNANCY", "SACROILIITIS_POSSIBLE",
+                        "SI_JOINT", "LOWER_BACK", "INCONCLUSIVE"}
+
+
+@pytest.mark.parametrize(("outcome_answers", "advice_id"), [
+    ({"R1": Y}, "emergency"), ({"R3": Y}, "urgent"), ({"R6": Y}, "see_doctor"), ({"R2": U}, "unresolved_R2"),
+])
+def test_red_flags_give_referral_advice(outcome_answers, advice_id):
+    _, result = walk(outcome_answers)
+    assert advice_id in [a.id for a in result.advice]
+    assert result.plan == ()
+
+
+def test_unresolved_advice_is_conditional_and_names_the_action():
+    _, result = walk({"R1": U})
+    (advice,) = result.advice
+    assert advice.text.startswith(
+        "If you do have new trouble controlling your bladder or bowels, please call emergency services")
+
+
+def test_an_unclear_cauda_equina_answer_is_mentioned_even_behind_an_urgent_referral():
+    _, result = walk({"R1": U, "R4": Y})
+    assert [a.id for a in result.advice] == ["urgent", "unresolved_R1"]
+
+
+def test_see_doctor_is_still_said_when_another_red_flag_is_unresolved():
+    _, result = walk({"R6": Y, "R7": U})
+    assert [a.id for a in result.advice] == ["see_doctor", "unresolved_R7"]
+
+
+FLAG_CASES = [
+    ("S4 yes: leg pain", {"S4": Y, "S5": N}, "leg_pain", "leg_pain"),
+    ("S6 yes: misstep", {"S6": Y}, "misstep", "misstep"),
+    ("S7 yes: overuse", {"S7": Y}, "overuse", "overuse"),
+    ("inflammatory back pain", {"A1": Y, "A0": Y, "A2": Y, "A3": Y, "A4": Y, "A5": Y, "A6": Y},
+     "inflammatory_back_pain", "rheumatologist"),
+    ("P2 yes: late pregnancy", {"P1": Y, "P2": Y}, "late_pregnancy", "late_pregnancy"),
+]
+
+
+@pytest.mark.parametrize(("answers", "flag", "advice_id"), [c[1:] for c in FLAG_CASES], ids=[c[0] for c in FLAG_CASES])
+def test_flag_adds_advice(answers, flag, advice_id):
+    _, result = walk(answers)
+    assert flag in result.flags
+    assert advice_id in [a.id for a in result.advice]
+
+
+def test_misstep_moves_the_mobilisation_first():
+    _, result = walk({"K3": N, "S6": Y})
+    assert result.outcome == "LOWER_BACK"
+    assert [i.exercise.id for i in result.plan] == ["E1", "E2", "E3"]
+
+
+def test_late_pregnancy_limits_time_on_the_back():
+    _, result = walk({"P1": Y, "P2": Y})
+    assert result.max_supine_seconds == 60
+    assert "E3" not in [i.exercise.id for i in result.plan]
+
+
+def test_pregnancy_never_plans_lying_on_the_stomach():
+    for answers in ({"P1": Y}, {"P1": Y, "K3": N}, {"P1": Y, "K1": N}, {"P1": U, "S4": Y, "S5": Y}):
+        _, result = walk(answers)
+        assert all(item.exercise.position != "prone" for item in result.plan)
+
+
+def test_sacroiliitis_advice_never_names_a_medicine():
+    _, result = walk({"S4": Y, "S5": Y})
+    ids = [a.id for a in result.advice]
+    assert "anti_inflammatory_ask" in ids and "see_doctor_inflammation" in ids
+    text = " ".join(a.text for a in result.advice).lower()
+    for name in ("ibuprofen", "naproxen", "diclofenac", "aspirin", "paracetamol", " mg", "milligram", "tablet"):
+        assert name not in text
+
+
+def test_the_answers_point_to_but_never_diagnose():
+    for answers in ({"K1": N}, {"K3": N}, {"S4": Y, "S5": Y}, {}):
+        _, result = walk(answers)
+        assert "you have" not in result.points_to.lower()
+        assert "point" in result.points_to.lower()
+
+
+def test_the_json_outcome_has_the_fields_clinical_md_names():
+    _, result = walk({"K1": N})
+    body = result.to_dict()
+    assert body["outcome"] == "SI_JOINT" and body["side"] == "right"
+    assert body["plan"][0] == {"exercise": "E1", "name": "knee to chest", "side": "right", "gentle": False,
+                               "dose": {"level": "standard", "hold_seconds": 10, "reps": 3, "sets": 1,
+                                        "per_side": False}}
+    assert all(set(a) == {"id", "text"} for a in body["advice"])
+    assert body["answers"]["K1"] == "no" and body["answers"]["R1"] == "no"

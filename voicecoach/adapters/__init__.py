@@ -1,0 +1,1 @@
+"""Adapters behind the ports: text (terminal), clock, transcript file."""

@@ -1,0 +1,198 @@
+"""The command line: parses options, chooses adapters (through app.run), and nothing else."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from voicecoach import __version__, app
+from voicecoach.coach import catalogue
+from voicecoach.coach.catalogue import Kind, PlanItem
+from voicecoach.endings import ExitCode
+
+F = Callable[..., Any]
+
+_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir")
+
+
+def common_options(func: F) -> F:
+    """The options every session command takes (also accepted before the command name)."""
+    options = [
+        click.option("--text", is_flag=True, default=None,
+                     help="Text mode: print what the coach says and type your answers."),
+        click.option("--json", "json_output", is_flag=True, default=None,
+                     help="Print one JSON summary on stdout at the end; other lines go to stderr."),
+        click.option("--transcript", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Write every event to FILE as JSON Lines."),
+        click.option("--time-scale", type=click.FloatRange(min=0), default=None, metavar="X",
+                     help="Multiply every wait by X: 1 is real time, 0 does not wait. [default: 1]"),
+        click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     envvar="VOICECOACH_DATA_DIR", show_envvar=True,
+                     help="Where your data is kept. [default: your user data folder]"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
+    """Merge a command's options with those given before the command name."""
+    outer: dict[str, Any] = ctx.obj or {}
+    merged = {k: values.get(k) if values.get(k) is not None else outer.get(k) for k in _COMMON}
+    return app.Settings(
+        text=bool(merged["text"]),
+        json=bool(merged["json_output"]),
+        transcript=merged["transcript"],
+        time_scale=1.0 if merged["time_scale"] is None else merged["time_scale"],
+        data_dir=merged["data_dir"],
+    )
+
+
+def _run(ctx: click.Context, command: str, values: dict[str, Any], plan: list[PlanItem] | None = None) -> None:
+    try:
+        report = app.run(command, _settings(ctx, values), plan or [])
+    except app.SetupError as err:
+        click.echo(f"voicecoach: {err}", err=True)
+        ctx.exit(int(ExitCode.USAGE))
+    ctx.exit(report.exit_code)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="voicecoach")
+@common_options
+@click.pass_context
+def cli(ctx: click.Context, /, **values: Any) -> None:
+    """A hands-free exercise coach for SI joint and low back pain.
+
+    It asks a few safety and symptom questions, then counts today's exercises
+    aloud. It is general exercise guidance, not a diagnosis. Say (or type)
+    "stop" at any time.
+
+    Without a command it runs a whole session (the same as "voicecoach session").
+
+    \b
+    Examples:
+      voicecoach --text                  # a session, typing your answers
+      voicecoach triage --text --json    # the questions alone, JSON summary
+      voicecoach exercise bridge --text  # one exercise, counted
+    """
+    ctx.obj = values
+    if ctx.invoked_subcommand is None:
+        _run(ctx, "session", {})
+
+
+@cli.command()
+@common_options
+@click.pass_context
+def session(ctx: click.Context, /, **values: Any) -> None:
+    """Triage, then today's exercises, counted aloud.
+
+    \b
+    Example:
+      voicecoach session --text --transcript today.jsonl
+    """
+    _run(ctx, "session", values)
+
+
+@cli.command()
+@common_options
+@click.pass_context
+def triage(ctx: click.Context, /, **values: Any) -> None:
+    """The safety and symptom questions alone; says where the answers point.
+
+    \b
+    Example:
+      printf 'yes\\nno\\nno\\nno\\nno\\nno\\nno\\nno\\nno\\n' | voicecoach triage --text --json
+    """
+    _run(ctx, "triage", values)
+
+
+def _exercise_names(ctx: click.Context, param: click.Parameter, names: tuple[str, ...]) -> list[str]:
+    found = []
+    for name in names:
+        try:
+            found.append(catalogue.find(name).id)
+        except KeyError:
+            valid = ", ".join(f"{e.id} ({e.name.replace(' ', '-')})" for e in catalogue.exercises().values())
+            raise click.BadParameter(f"unknown exercise {name!r}; choose from {valid}") from None
+    return found
+
+
+@cli.command()
+@click.argument("exercises", nargs=-1, required=True, callback=_exercise_names)
+@click.option("--side", type=click.Choice(["left", "right", "both"]), default=None,
+              help="Side for one-sided exercises (knee to chest). [default: both]")
+@click.option("--hold", type=click.IntRange(1, 120), default=None, metavar="SECONDS",
+              help="Seconds per hold (hold exercises).")
+@click.option("--reps", type=click.IntRange(1, 100), default=None,
+              help="Holds per set (hold exercises) or repetitions per set.")
+@click.option("--sets", type=click.IntRange(1, 20), default=None, help="Number of sets.")
+@click.option("--level", default=None, metavar="NAME",
+              help='Start from a named level, e.g. "gentle" (see "voicecoach exercises").')
+@common_options
+@click.pass_context
+def exercise(ctx: click.Context, /, exercises: list[str], side: str | None, hold: int | None,
+             reps: int | None, sets: int | None, level: str | None, **values: Any) -> None:
+    """Coach one or more exercises directly: E1 (knee-to-chest), E2 (bridge), E3 (back-extension).
+
+    Asks your pain score (0-10) before and after.
+
+    \b
+    Examples:
+      voicecoach exercise bridge --text
+      voicecoach exercise E1 --side left --hold 15 --text
+      printf '2\\n2\\n' | voicecoach exercise E3 --text --time-scale 0
+    """
+    plan = []
+    for exercise_id in exercises:
+        ex = catalogue.exercises()[exercise_id]
+        try:
+            item = catalogue.plan_item(exercise_id, side, level or "standard")
+        except KeyError:
+            names = ", ".join(d.level for d in ex.levels)
+            raise click.BadParameter(f"{ex.id} has no level {level!r}; choose from {names}",
+                                     param_hint="--level") from None
+        changes: dict[str, int] = {}
+        if hold is not None and ex.kind is Kind.HOLD:
+            changes["hold_seconds"] = hold
+        if reps is not None:
+            changes["reps"] = reps
+        if sets is not None:
+            changes["sets"] = sets
+        plan.append(item.with_dose(**changes))
+    if hold is not None and all(catalogue.exercises()[e].kind is not Kind.HOLD for e in exercises):
+        raise click.BadParameter("only hold exercises (E1, E2) have holds", param_hint="--hold")
+    _run(ctx, "exercise", values, plan)
+
+
+@cli.command(name="exercises")
+def list_exercises() -> None:
+    """List the exercises, their positions and their levels.
+
+    \b
+    Example:
+      voicecoach exercises
+    """
+    for ex in catalogue.exercises().values():
+        click.echo(f"{ex.id}  {ex.name} ({ex.kind.value}, {ex.position})")
+        click.echo(f"    {ex.explain.format(side='painful')}")
+        for dose in ex.levels:
+            amount = f"{dose.reps} holds of {dose.hold_seconds} s" if ex.kind is Kind.HOLD else f"{dose.reps} lifts"
+            each_side = ", each side" if dose.per_side else ""
+            click.echo(f"    level {dose.level}: {amount} x {dose.sets} set(s){each_side}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="voicecoach")
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted.", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(int(ExitCode.FINISHED))

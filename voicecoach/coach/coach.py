@@ -1,0 +1,311 @@
+"""The exercise coach: explains, counts every second of a hold and every repetition, rests, and
+reacts at once to the person's commands (CLINICAL.md sections 7 and 8)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from voicecoach import data
+from voicecoach.coach.catalogue import Kind, PlanItem, Timing
+from voicecoach.coach.report import ExerciseReport
+from voicecoach.coach.timeline import CueKind, Pace, hold_cues, rep_cues, rest_reminder_at
+from voicecoach.dialogue.conversation import Conversation, Question
+from voicecoach.dialogue.understanding import Answer, Command, CommandWord
+from voicecoach.endings import How, SessionOver
+from voicecoach.events import CommandHeard, Count, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
+
+
+class SkipExercise(Exception):
+    """The person said "skip"."""
+
+
+@dataclass
+class Interruption:
+    """What happened while waiting for a deadline."""
+
+    resumed: bool = False
+    """The person paused (or stopped and chose to carry on): restart the current hold or rep."""
+    paused_seconds: float = 0.0
+    """How long the interruption lasted."""
+
+
+class ExerciseCoach:
+    """Coaches one exercise at a time on a Conversation; time comes from the conversation's clock."""
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        timing: Timing,
+        *,
+        since_start: Callable[[float], float] = lambda t: t,
+        max_supine_seconds: float | None = None,
+    ) -> None:
+        self.talk = conversation
+        self.clock = conversation.clock
+        self.timing = timing
+        self.since_start = since_start
+        """Converts a clock deadline into session time for the ``scheduled`` field of counts."""
+        self.max_supine_seconds = max_supine_seconds
+        self.pace = Pace(
+            timing.cadence_seconds, timing.cadence_min_seconds, timing.cadence_max_seconds,
+            timing.cadence_step_seconds,
+        )
+        self.phrases: dict[str, Any] = data.load("phrases")["exercise"]
+        self._instruction = ""
+        self._left: Callable[[], str] = lambda: ""
+        self._report: ExerciseReport | None = None
+        self.reports: list[ExerciseReport] = []
+        """Every exercise begun, in order, including one a stop interrupted."""
+
+    def run(self, item: PlanItem) -> ExerciseReport:
+        """Coach one exercise. Raises SessionOver when the person stops for today."""
+        report = ExerciseReport(item)
+        self._report = report
+        self.reports.append(report)
+        exercise = item.exercise
+        self.talk.emit(ExerciseStarted(exercise=exercise.id, side=item.side, dose=item.dose.to_dict()))
+        try:
+            for index, side in enumerate(item.sides()):
+                self._side(item, side, first=index == 0)
+            report.status = "completed"
+            self._say(self.phrases["exercise_done"].format(name=exercise.name))
+        except SkipExercise:
+            report.status = "skipped"
+            self._say(self.phrases["skipping"].format(name=exercise.name))
+        except SessionOver:
+            report.status = "stopped"
+            raise
+        finally:
+            self.talk.emit(ExerciseDone(exercise=exercise.id, status=report.status))
+        return report
+
+    # --- the structure of an exercise -------------------------------------------------------
+
+    def _side(self, item: PlanItem, side: str | None, *, first: bool) -> None:
+        exercise = item.exercise
+        if side is not None and len(item.sides()) > 1:
+            self._say(self.phrases["side_intro" if first else "switch_sides"].format(side=side))
+        words = _side_words(side)
+        explain = " ".join(
+            part for part in (
+                exercise.explain.format(side=words),
+                item.dose.explain_extra.format(side=words),
+                exercise.gentle_note if item.gentle else "",
+            ) if part
+        )
+        self._instruct(explain)
+        self._get_ready()
+        for set_no in range(1, item.dose.sets + 1):
+            if item.dose.sets > 1:
+                self._say(self.phrases["set_intro"].format(set=set_no, sets=item.dose.sets))
+            started = self.clock.now()
+            if exercise.kind is Kind.HOLD:
+                done = self._hold_set(item, side, set_no)
+            else:
+                done = self._rep_set(item, side, set_no)
+            assert self._report is not None
+            self._report.sets_done += 1
+            self.talk.emit(SetDone(
+                exercise=exercise.id, set=set_no, side=side, reps=done,
+                duration_seconds=round(self.clock.now() - started, 3),
+            ))
+            if set_no < item.dose.sets:
+                self._say(self.phrases["set_done"].format(set=set_no, sets=item.dose.sets))
+                self._rest(item, set_no, self.timing.rest_between_sets_seconds)
+
+    def _get_ready(self) -> None:
+        seconds = self.timing.get_ready_seconds
+        self._say(self.phrases["get_ready"].format(seconds=_number(seconds)))
+        end = self.clock.now() + seconds
+        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end - self.clock.now()))
+        self._wait_extending(end)
+
+    def _hold_set(self, item: PlanItem, side: str | None, set_no: int) -> int:
+        for hold_no in range(1, item.dose.reps + 1):
+            self._hold(item, side, set_no, hold_no)
+            if hold_no < item.dose.reps:
+                self._rest(item, set_no, self.timing.rest_between_holds_seconds)
+        return item.dose.reps
+
+    def _hold(self, item: PlanItem, side: str | None, set_no: int, hold_no: int) -> None:
+        """One hold: the go cue, a count every second on absolute deadlines, the release."""
+        exercise, seconds = item.exercise, int(item.dose.hold_seconds or 0)
+        go = exercise.go.format(side=_side_words(side))
+        self._instruct(go)
+        start, done = self.clock.now(), 0
+        holds_after = item.dose.reps - hold_no
+        self._left = lambda: self.phrases["left_in_hold"].format(
+            seconds=_number(max(0.0, start + seconds - self.clock.now())), more=holds_after)
+        cues = hold_cues(start, seconds)
+        while cues:
+            cue = cues.pop(0)
+            if self._wait(cue.at).resumed:
+                self._instruct(go)
+                start = self.clock.now() - done
+                cues = hold_cues(start, seconds, done)
+                continue
+            if cue.kind is CueKind.COUNT:
+                done = cue.n
+                self._count(item, side, set_no, cue.at, cue.n, hold=hold_no)
+        self._say(exercise.release)
+        held = self.clock.now() - start
+        assert self._report is not None
+        self._report.holds_done += 1
+        self._report.hold_durations.append(held)
+        self.talk.emit(HoldDone(
+            exercise=exercise.id, set=set_no, hold=hold_no, side=side, held_seconds=round(held, 3)))
+
+    def _rep_set(self, item: PlanItem, side: str | None, set_no: int) -> int:
+        """One set of repetitions at the current pace: each count starts a repetition."""
+        reps, lead = item.dose.reps, self.timing.count_lead_seconds
+        self._instruct(item.exercise.go)
+        rep_start, n = self.clock.now() + lead, 1
+        sets_after = item.dose.sets - set_no
+        self._left = lambda: self.phrases["left_in_set"].format(reps=reps - n + 1, sets=sets_after)
+        while n <= reps:
+            cadence = self.pace.seconds
+            for cue in rep_cues(rep_start, n, cadence, self.timing.lower_cue_fraction):
+                if self._wait(cue.at).resumed:
+                    self._instruct(item.exercise.go)
+                    rep_start = self.clock.now() + lead
+                    break
+                if cue.kind is CueKind.COUNT:
+                    self._count(item, side, set_no, cue.at, n, rep=n)
+                else:
+                    self.talk.say_at(cue.at, self.phrases["lower"])
+            else:
+                assert self._report is not None
+                self._report.reps_done += 1
+                rep_start += cadence
+                n += 1
+        while self._wait(rep_start).resumed:
+            rep_start = self.clock.now()
+        self._say(item.exercise.release)
+        return reps
+
+    def _count(self, item: PlanItem, side: str | None, set_no: int, at: float, n: int, *,
+               hold: int | None = None, rep: int | None = None) -> None:
+        self.talk.say_at(at, str(n))
+        self.talk.emit(Count(
+            exercise=item.exercise.id, n=n, set=set_no, hold=hold, rep=rep, side=side,
+            scheduled=round(self.since_start(at), 3),
+        ))
+
+    def _rest(self, item: PlanItem, set_no: int, seconds: float) -> None:
+        """A rest: announced, reminded near its end when long, extended by a pause."""
+        self.talk.emit(Rest(exercise=item.exercise.id, set=set_no, seconds=seconds))
+        on_side = self.max_supine_seconds is not None and item.exercise.position == "supine"
+        self._say(self.phrases["rest_on_side" if on_side else "rest"].format(seconds=_number(seconds)))
+        now = self.clock.now()
+        end = now + seconds
+        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end - self.clock.now()))
+        reminder = rest_reminder_at(now, seconds, self.timing.rest_reminder_min_seconds)
+        if reminder is not None:
+            end += self._wait_extending(reminder)
+            self._say(self.phrases["rest_reminder"].format(seconds=_number(end - self.clock.now())))
+        self._wait_extending(end)
+
+    # --- listening while counting ------------------------------------------------------------
+
+    def _wait(self, deadline: float) -> Interruption:
+        """Listen for commands until the deadline, acting on each at once."""
+        while True:
+            word = self.talk.hear_command(deadline)
+            if word is None:
+                return Interruption()
+            before = self.clock.now()
+            if self._act(word):
+                return Interruption(resumed=True, paused_seconds=self.clock.now() - before)
+
+    def _wait_extending(self, deadline: float) -> float:
+        """Wait for a deadline that moves back by the length of any pause; returns the total shift."""
+        shift = 0.0
+        while (gap := self._wait(deadline + shift)).resumed:
+            shift += gap.paused_seconds
+        return shift
+
+    def _act(self, word: CommandWord) -> bool:
+        """Carry out a command; True when the current hold or repetition must start again."""
+        command = word.command
+        assert self._report is not None
+        self._report.commands.append(command.value)
+        self.talk.emit(CommandHeard(name=command.value, exercise=self._report.item.exercise.id))
+        match command:
+            case Command.STOP:
+                self._stop()
+                return True
+            case Command.PAUSE:
+                try:
+                    self.talk.wait_for_resume()
+                except SessionOver:
+                    self._stop()
+                return True
+            case Command.NUMBNESS:
+                self._say(self.phrases["numbness"])
+                raise SessionOver(How.REFERRED)
+            case Command.SKIP:
+                raise SkipExercise
+            case Command.REPEAT:
+                self._say(self._instruction)
+            case Command.HELP:
+                self._say(self.phrases["help"])
+            case Command.HOW_MANY_LEFT:
+                self._say(self._left())
+            case Command.SLOWER | Command.FASTER:
+                self._change_pace(command)
+            case Command.RESUME:
+                self._say(self.phrases["not_paused"])
+        return False
+
+    def _stop(self) -> None:
+        """Stop at once and ask whether the pain is worse (CLINICAL.md section 8).
+
+        Worse, or unclear -> stop for today. Not worse -> carry on only on a clear yes.
+        """
+        worse = self._ask_or_stop("WORSE", "worse_question", "worse_rephrase", safety=True)
+        if worse is not Answer.NO:
+            self._say(self.phrases["worse_advice"])
+            raise SessionOver(How.STOPPED)
+        carry_on = self._ask_or_stop("CARRY_ON", "carry_on_question", "carry_on_rephrase")
+        if carry_on is not Answer.YES:
+            self._say(self.phrases["stopping"])
+            raise SessionOver(How.STOPPED)
+        self._say(self.phrases["resumed"])
+
+    def _ask_or_stop(self, qid: str, text: str, rephrase: str, *, safety: bool = False) -> object:
+        question = Question(qid, self.phrases[text], tuple(self.phrases[rephrase]), safety=safety)
+        try:
+            return self.talk.ask(question)
+        except SessionOver:
+            return None
+
+    def _change_pace(self, command: Command) -> None:
+        assert self._report is not None
+        if self._report.item.exercise.kind is Kind.HOLD:
+            self._say(self.phrases["pace_holds"])
+        changed = self.pace.slower() if command is Command.SLOWER else self.pace.faster()
+        if changed is None:
+            self._say(self.phrases["slowest" if command is Command.SLOWER else "fastest"])
+            return
+        self.pace = changed
+        self._say(self.phrases[command.value].format(cadence=_number(changed.seconds)))
+
+    def _instruct(self, text: str) -> None:
+        """Say an instruction and remember it for "repeat"."""
+        self._instruction = text
+        self._say(text)
+
+    def _say(self, text: str) -> None:
+        self.talk.say(text)
+
+
+def _side_words(side: str | None) -> str:
+    return side if side in ("left", "right") else "painful"
+
+
+def _number(value: float) -> str:
+    """Seconds as spoken: whole numbers without ".0"."""
+    rounded = round(value, 1)
+    return str(int(rounded)) if rounded == int(rounded) else str(rounded)

@@ -1,0 +1,1 @@
+"""Talking with the person: understanding replies and asking questions with re-asks."""

@@ -1,0 +1,119 @@
+"""Pure functions that turn a reply (typed or recognised) into what it means, or into nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+from voicecoach import data
+from voicecoach.ports import Expect, Vocabulary
+
+
+class Answer(StrEnum):
+    """The final value of a question."""
+
+    YES = "yes"
+    NO = "no"
+    READY = "ready"
+    UNCLEAR = "unclear"
+    SKIPPED = "skipped"
+
+
+class Command(StrEnum):
+    """What the person can say at any time."""
+
+    STOP = "stop"
+    PAUSE = "pause"
+    RESUME = "resume"
+    REPEAT = "repeat"
+    SKIP = "skip"
+    SLOWER = "slower"
+    FASTER = "faster"
+    HELP = "help"
+    HOW_MANY_LEFT = "how_many_left"
+    NUMBNESS = "numbness"
+
+
+@dataclass(frozen=True)
+class CommandWord:
+    """A command, and whether the words were about pain ("ouch", "it hurts")."""
+
+    command: Command
+    pain: bool = False
+
+
+Meaning = Answer | int | CommandWord
+"""Answer.YES/NO/READY, a number 0-10, or a command."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """The vocabulary of words.toml, indexed by normalised phrase."""
+
+    answers: dict[str, Answer]
+    commands: dict[str, CommandWord]
+    numbers: dict[str, int]
+
+    def phrases(self, vocabulary: Vocabulary) -> list[str]:
+        """Every phrase of one vocabulary (for building a recogniser's grammar)."""
+        match vocabulary:
+            case Vocabulary.YES_NO:
+                return [p for p, a in self.answers.items() if a in (Answer.YES, Answer.NO)]
+            case Vocabulary.READY:
+                return [p for p, a in self.answers.items() if a is Answer.READY]
+            case Vocabulary.NUMBER:
+                return list(self.numbers)
+            case Vocabulary.COMMANDS:
+                return list(self.commands)
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9'.\-]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, drop punctuation, fold white space: "  Yes! " -> "yes"; "-1" stays "-1"."""
+    tokens = _NOT_WORD.sub(" ", text.lower().replace("\u2019", "'")).split()
+    cleaned = (t.strip(".") if re.fullmatch(r"-?[\d.]+", t) else t.strip(".-'") for t in tokens)
+    return " ".join(t for t in cleaned if t)
+
+
+@cache
+def words() -> Words:
+    """Load the vocabulary from data/words.toml."""
+    raw = data.load("words")
+    answers = {normalise(p): Answer(kind) for kind, phrases in raw["answers"].items() for p in phrases}
+    pain = {normalise(p) for p in raw["pain_words"]["words"]}
+    commands = {
+        normalise(p): CommandWord(Command(name), pain=normalise(p) in pain)
+        for name, phrases in raw["commands"].items()
+        for p in phrases
+    }
+    numbers = {normalise(p): int(n) for n, phrases in raw["numbers"].items() for p in phrases}
+    return Words(answers, commands, numbers)
+
+
+def understand(text: str, expect: Expect, vocabulary: Words | None = None) -> Meaning | None:
+    """What a reply means in the current context, or None when it is not understood.
+
+    Commands are understood everywhere (so "stop" always works); answers and numbers only where
+    the context expects them, so "yes" typed during a hold is not a command and "5" is not a yes.
+    """
+    vocab = vocabulary or words()
+    phrase = normalise(text)
+    if not phrase:
+        return None
+    if phrase in vocab.commands:
+        return vocab.commands[phrase]
+    wanted = expect.vocabularies
+    answer = vocab.answers.get(phrase)
+    if answer in (Answer.YES, Answer.NO) and Vocabulary.YES_NO in wanted:
+        return answer
+    if answer is Answer.READY and Vocabulary.READY in wanted:
+        return answer
+    if Vocabulary.READY in wanted and answer is Answer.YES:
+        return Answer.READY
+    if Vocabulary.NUMBER in wanted and phrase in vocab.numbers:
+        return vocab.numbers[phrase]
+    return None

@@ -1,0 +1,81 @@
+"""The boundary of the core: something that speaks, something that listens, and a clock.
+
+The triage engine, the dialogue and the exercise coach only see these protocols; adapters
+(text, voice) stand behind them. Nothing here imports an audio library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class Vocabulary(StrEnum):
+    """A group of words the listener should listen for."""
+
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    READY = "ready"
+    COMMANDS = "commands"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What the coach is listening for right now."""
+
+    vocabularies: frozenset[Vocabulary]
+    background: bool = False
+    """True while the coach counts or rests: only commands matter, and a text line that is not a
+    command is left for the next question when input is scripted (piped)."""
+
+    @classmethod
+    def of(cls, *vocabularies: Vocabulary, background: bool = False) -> Expect:
+        """Build an expectation from vocabularies."""
+        return cls(frozenset(vocabularies), background)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """What the listener caught: typed text, or a recogniser's hypothesis."""
+
+    text: str
+    confidence: float | None = None
+    """0 to 1 where the recogniser gives one; None for typed text (certain)."""
+    rejected: bool = False
+    """True when a recogniser heard speech but judged it outside the vocabulary."""
+
+
+class InputClosed(Exception):
+    """The input has ended (end of file on stdin, or the listener is gone for good)."""
+
+
+class Speaker(Protocol):
+    """Something that speaks: a voice, or a terminal that prints."""
+
+    def say(self, text: str) -> None:
+        """Speak a sentence; returns when it has been spoken."""
+
+    def say_at(self, deadline: float, text: str) -> None:
+        """Speak a short cue (a count) so that it starts at ``deadline`` on the coach's clock."""
+
+
+class Listener(Protocol):
+    """Something that listens: a microphone and a recogniser, or a keyboard."""
+
+    def listen(self, expect: Expect, until: float | None) -> Utterance | None:
+        """Return the next utterance, or None when ``until`` (clock time) passes first.
+
+        ``until=None`` waits without a time limit. Raises :class:`InputClosed` when no more
+        input can come.
+        """
+
+
+class Clock(Protocol):
+    """Coach time in seconds. Deadlines are absolute readings of this clock."""
+
+    def now(self) -> float:
+        """The current time."""
+
+    def sleep_until(self, deadline: float) -> None:
+        """Return once ``now() >= deadline``."""

@@ -1,0 +1,195 @@
+"""The session runner: the opening, the triage, the pain scores and today's exercises, in order.
+
+Whatever happens (a stop, a referral, the end of input, Ctrl-C) the session ends with one
+SessionEnd event and a SessionReport; nothing that was said or done is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from voicecoach import data
+from voicecoach.coach.catalogue import PlanItem, timing
+from voicecoach.coach.coach import ExerciseCoach
+from voicecoach.coach.report import ExerciseReport
+from voicecoach.dialogue.conversation import Conversation, Question, QuestionKind
+from voicecoach.dialogue.understanding import Answer
+from voicecoach.endings import EXIT_CODES, How, SessionOver
+from voicecoach.events import OutcomeReached, PainScore, SessionEnd
+from voicecoach.ports import InputClosed
+from voicecoach.triage.decision import TriageResult
+from voicecoach.triage.engine import TriageEngine
+from voicecoach.triage.guards import TriageContext
+
+PAIN_RISE_STEP_DOWN = 2
+"""CLINICAL.md section 8: a rise this large from before to after is noted, and the plan steps down."""
+HIGH_PAIN = 8
+"""A score this high before starting: advise rest; exercise only if the person confirms."""
+
+
+@dataclass
+class SessionReport:
+    """Everything a session produced: the summary printed with --json and kept in the history."""
+
+    command: str
+    triage: TriageResult | None = None
+    plan: tuple[PlanItem, ...] = ()
+    answers: dict[str, str] = field(default_factory=dict)
+    exercises: list[ExerciseReport] = field(default_factory=list)
+    pain_before: int | None = None
+    pain_after: int | None = None
+    how: How = How.FINISHED
+
+    @property
+    def exit_code(self) -> int:
+        """The process exit code for this ending."""
+        return int(EXIT_CODES[self.how])
+
+    @property
+    def pain_rose(self) -> bool:
+        """True when pain rose by the step-down amount or more."""
+        if self.pain_before is None or self.pain_after is None:
+            return False
+        return self.pain_after - self.pain_before >= PAIN_RISE_STEP_DOWN
+
+    def to_dict(self) -> dict[str, Any]:
+        """The machine-readable summary (CLINICAL.md section 6 fields plus the session's)."""
+        triage = self.triage.to_dict() if self.triage else {
+            "outcome": None, "side": None, "points_to": None, "flags": [], "advice": [],
+            "max_supine_seconds": None,
+        }
+        triage["plan"] = [item.to_dict() for item in self.plan]
+        triage["answers"] = dict(self.answers)
+        return {
+            "command": self.command,
+            **triage,
+            "pain_before": self.pain_before,
+            "pain_after": self.pain_after,
+            "pain_rose": self.pain_rose,
+            "exercises": [e.to_dict() for e in self.exercises],
+            "how": self.how.value,
+            "exit_code": self.exit_code,
+        }
+
+
+class Session:
+    """Runs one session on a Conversation."""
+
+    def __init__(self, conversation: Conversation, context: TriageContext | None = None,
+                 since_start: Any = None) -> None:
+        self.talk = conversation
+        self.engine = TriageEngine(context)
+        self.since_start = since_start or (lambda t: t)
+        self.phrases = data.load("phrases")
+
+    def run(self, command: str, plan: Sequence[PlanItem] = ()) -> SessionReport:
+        """Run ``session`` (triage then plan), ``triage`` alone, or ``exercise`` (the given plan)."""
+        report = SessionReport(command=command, plan=tuple(plan))
+        try:
+            report.how = self._run(report)
+        except SessionOver as over:
+            report.how = over.how
+            if over.how is How.STOPPED:
+                self.talk.say(self.phrases["asking"]["stopped"])
+        except InputClosed:
+            report.how = How.NO_INPUT
+            self._say_quietly(self.phrases["closing"]["input_ended"])
+        except KeyboardInterrupt:
+            report.how = How.INTERRUPTED
+            self._say_quietly(self.phrases["closing"]["interrupted"])
+        self.talk.emit(SessionEnd(how=report.how.value, exit_code=report.exit_code))
+        return report
+
+    def _run(self, report: SessionReport) -> How:
+        self.talk.say(self.phrases["opening"]["notice"])
+        if report.command != "exercise":
+            self._wait_until_ready(report)
+            result = self._triage(report)
+            if result.red_flag:
+                return How.REFERRED
+            if report.command == "triage":
+                return How.FINISHED
+            report.plan = result.plan
+        return self._exercise(report)
+
+    def _wait_until_ready(self, report: SessionReport) -> None:
+        """O1: asks until the person is ready; never times out into a yes."""
+        opening = self.phrases["opening"]
+        question = Question("O1", opening["ready_question"], tuple(opening["ready_rephrase"]))
+        answer = self.talk.ask(question)
+        while answer is not Answer.YES and answer is not Answer.READY:
+            answer = self.talk.ask(Question("READY", opening["wait_for_ready"], kind=QuestionKind.READY))
+        report.answers["O1"] = Answer.YES.value
+
+    def _triage(self, report: SessionReport) -> TriageResult:
+        answers: dict[str, Answer] = {}
+        while (question := self.engine.next_question(answers)) is not None:
+            value = self.talk.ask(question.question)
+            answers[question.id] = value if isinstance(value, Answer) else Answer.UNCLEAR
+            report.answers[question.id] = answers[question.id].value
+        result = self.engine.result(answers)
+        report.triage = result
+        self.talk.emit(OutcomeReached(
+            outcome=result.outcome, side=result.side, advice=tuple(a.id for a in result.advice),
+            flags=result.flags,
+        ))
+        self.talk.say(result.points_to)
+        for advice in result.advice:
+            self.talk.say(advice.text)
+        return result
+
+    def _exercise(self, report: SessionReport) -> How:
+        pain = self.phrases["pain"]
+        if not report.plan:
+            self.talk.say(self.phrases["closing"]["no_exercises"])
+            return How.FINISHED
+        report.pain_before = self._pain_score("PAIN_BEFORE", "before")
+        if report.pain_before is not None and report.pain_before >= HIGH_PAIN:
+            self.talk.say(pain["high"])
+            go_on = self.talk.ask(Question("HIGH_PAIN", pain["high_confirm"], tuple(pain["high_confirm_rephrase"]),
+                                           safety=True))
+            if go_on is not Answer.YES:
+                self.talk.say(pain["high_declined"])
+                return How.FINISHED
+        names = ", ".join(item.exercise.name for item in report.plan)
+        self.talk.say(self.phrases["exercise"]["plan_intro"].format(names=names))
+        max_supine = report.triage.max_supine_seconds if report.triage else None
+        coach = ExerciseCoach(self.talk, timing(), since_start=self.since_start, max_supine_seconds=max_supine)
+        report.exercises = coach.reports
+        try:
+            for item in report.plan:
+                coach.run(item)
+        except SessionOver as over:
+            if over.how is How.STOPPED:
+                with contextlib.suppress(SessionOver, InputClosed):
+                    self._after(report)
+            raise
+        self._after(report)
+        self.talk.say(self.phrases["closing"]["finished"])
+        return How.FINISHED
+
+    def _after(self, report: SessionReport) -> None:
+        report.pain_after = self._pain_score("PAIN_AFTER", "after")
+        if report.pain_rose:
+            assert report.pain_before is not None and report.pain_after is not None
+            delta = report.pain_after - report.pain_before
+            self.talk.say(self.phrases["pain"]["rose"].format(delta=delta))
+
+    def _pain_score(self, qid: str, when: str) -> int | None:
+        pain = self.phrases["pain"]
+        question = Question(qid, pain[when], tuple(pain[f"{when}_rephrase"]), kind=QuestionKind.NUMBER,
+                            skippable=True)
+        value = self.talk.ask(question)
+        score = value if isinstance(value, int) and not isinstance(value, Answer) else None
+        self.talk.emit(PainScore(when=when, value=score))
+        if score is None and when == "before":
+            self.talk.say(pain["not_given"])
+        return score
+
+    def _say_quietly(self, text: str) -> None:
+        """Say a closing line when the speaker itself may be what failed."""
+        with contextlib.suppress(Exception):  # the session is ending; the message is a courtesy
+            self.talk.say(text)
