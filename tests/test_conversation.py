@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.fakes import Reply, rig
+from tests.fakes import SILENCE, Reply, rig
 from voicecoach.dialogue.conversation import Question, QuestionKind
 from voicecoach.dialogue.understanding import Answer
 from voicecoach.endings import How, SessionOver
@@ -39,9 +39,8 @@ def test_garbage_then_a_clear_answer():
 
 
 def test_silence_is_never_an_answer():
-    r = rig([], answer_timeout=8.0)
-    r.listener.replies.clear()
-    # Nothing is ever said: each attempt times out after 8 s of coach time.
+    r = rig([SILENCE] * 3, answer_timeout=8.0)
+    # Nothing is said: each attempt times out after 8 s of coach time.
     assert r.conversation.ask(SAFETY) is Answer.UNCLEAR
     assert r.clock.now() == pytest.approx(24.0)
     assert r.of_type("heard") == []
@@ -98,6 +97,11 @@ def test_the_keyboard_is_offered_for_a_safety_question_that_stays_unclear():
 
 
 def test_nothing_typed_at_the_keyboard_leaves_it_unclear():
+    r = rig(["mumble", "mumble", "mumble"], keyboard=[SILENCE])
+    assert r.conversation.ask(SAFETY) is Answer.UNCLEAR
+
+
+def test_a_closed_keyboard_leaves_it_unclear():
     r = rig(["mumble", "mumble", "mumble"], keyboard=[])
     assert r.conversation.ask(SAFETY) is Answer.UNCLEAR
 

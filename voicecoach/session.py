@@ -108,20 +108,19 @@ class Session:
         if report.command != "exercise":
             self._wait_until_ready(report)
             result = self._triage(report)
+            report.plan = result.plan
             if result.red_flag:
                 return How.REFERRED
             if report.command == "triage":
                 return How.FINISHED
-            report.plan = result.plan
         return self._exercise(report)
 
     def _wait_until_ready(self, report: SessionReport) -> None:
         """O1: asks until the person is ready; never times out into a yes."""
         opening = self.phrases["opening"]
         question = Question("O1", opening["ready_question"], tuple(opening["ready_rephrase"]))
-        answer = self.talk.ask(question)
-        while answer is not Answer.YES and answer is not Answer.READY:
-            answer = self.talk.ask(Question("READY", opening["wait_for_ready"], kind=QuestionKind.READY))
+        if self.talk.ask(question) is not Answer.YES:
+            self.talk.wait_for_ready(opening["wait_for_ready"])
         report.answers["O1"] = Answer.YES.value
 
     def _triage(self, report: SessionReport) -> TriageResult:

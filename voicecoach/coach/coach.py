@@ -187,11 +187,11 @@ class ExerciseCoach:
 
     def _count(self, item: PlanItem, side: str | None, set_no: int, at: float, n: int, *,
                hold: int | None = None, rep: int | None = None) -> None:
-        self.talk.say_at(at, str(n))
         self.talk.emit(Count(
             exercise=item.exercise.id, n=n, set=set_no, hold=hold, rep=rep, side=side,
             scheduled=round(self.since_start(at), 3),
         ))
+        self.talk.say_at(at, str(n))
 
     def _rest(self, item: PlanItem, set_no: int, seconds: float) -> None:
         """A rest: announced, reminded near its end when long, extended by a pause."""

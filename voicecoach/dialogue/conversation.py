@@ -15,7 +15,7 @@ from voicecoach import data
 from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, understand
 from voicecoach.endings import How, SessionOver
 from voicecoach.events import Answered, Asked, EventSink, Heard, Said
-from voicecoach.ports import Clock, Expect, Listener, Speaker, Utterance, Vocabulary
+from voicecoach.ports import Clock, Expect, InputClosed, Listener, Speaker, Utterance, Vocabulary
 
 
 class _Again(Enum):
@@ -96,8 +96,8 @@ class Conversation:
 
     def say_at(self, deadline: float, text: str) -> None:
         """Say a short cue at a deadline."""
-        self.speaker.say_at(deadline, text)
         self.emit(Said(text=text))
+        self.speaker.say_at(deadline, text)
 
     def ask(self, question: Question) -> Answer | int | None:
         """Ask until understood or out of attempts; returns the answer (None: no number given)."""
@@ -163,6 +163,28 @@ class Conversation:
             case _:
                 return None
 
+    def wait_for_ready(self, prompt: str) -> None:
+        """Say the prompt, then wait without a time limit for "ready" (or yes); "stop" ends the session.
+
+        Anything else understood as speech gets the prompt again; noise the recogniser rejected does not.
+        """
+        expect = _EXPECT[QuestionKind.READY]
+        self.emit(Asked(id="READY", text=prompt, attempt=1))
+        self.say(prompt)
+        while True:
+            utterance = self.listener.listen(expect, None)
+            if utterance is None:
+                continue
+            meaning = None if utterance.rejected else understand(utterance.text, expect)
+            self._heard(utterance, accepted=meaning is Answer.READY)
+            if meaning is Answer.READY:
+                self.emit(Answered(id="READY", value=Answer.READY.value))
+                return
+            if isinstance(meaning, CommandWord) and meaning.command is Command.STOP:
+                raise SessionOver(How.STOPPED)
+            if not utterance.rejected:
+                self.say(prompt)
+
     def wait_for_resume(self) -> float:
         """Pause until "resume" (or "stop", which raises); returns the seconds spent paused."""
         talk = data.load("phrases")["exercise"]
@@ -207,7 +229,10 @@ class Conversation:
         if self.keyboard is not None and question.safety and question.kind is QuestionKind.YES_NO:
             self.say(self.phrases["keyboard_offer"])
             until = self.clock.now() + self.policy.keyboard_timeout_seconds
-            typed = self.keyboard.listen(_EXPECT[QuestionKind.YES_NO], until)
+            try:
+                typed = self.keyboard.listen(_EXPECT[QuestionKind.YES_NO], until)
+            except InputClosed:  # no keyboard after all (stdin closed): the answer stays unclear
+                typed = None
             if typed is not None:
                 meaning = understand(typed.text, _EXPECT[QuestionKind.YES_NO])
                 self._heard(typed, accepted=meaning in (Answer.YES, Answer.NO))
