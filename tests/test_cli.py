@@ -5,7 +5,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from tests.test_triage_outcomes import CASES
+from tests.triage_helpers import DEFAULTS, walk
 from voicecoach import __version__
+from voicecoach.dialogue.understanding import Answer
 from voicecoach.cli import cli
 
 ALL_NO_TRIAGE = "yes\n" + "no\n" * 9 + "no\n" * 8 + "ready\nyes\nyes\nyes\n" + "no\n"  # O1, R1-8, P1, S*, K*, A0
@@ -184,3 +187,25 @@ def test_exercise_names_are_accepted_by_id_and_alias():
 def test_exercises_lists_every_level():
     result = invoke(["exercises"])
     assert "single-leg bridge" in result.output and "20 lifts" in result.output
+
+
+def script_for(asked, given):
+    """Typed lines that answer each asked question as ``given`` says (unclear = three garbage lines)."""
+    lines = ["yes"]  # O1
+    for qid in asked:
+        value = given.get(qid, DEFAULTS.get(qid, Answer.NO))
+        lines += {Answer.UNCLEAR: ["hmm", "what", "erm"], Answer.SKIPPED: ["skip"]}.get(value, [value.value])
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("answers", "outcome", "side", "plan"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_triage_json_gives_clinical_md_outcome_for_scripted_answers(answers, outcome, side, plan):
+    asked, _ = walk(answers)
+    result = invoke(["triage", "--text", "--json"], script_for(asked, answers))
+    body = json.loads(result.stdout)
+    assert body["outcome"] == outcome
+    assert body["side"] == side
+    assert [(p["exercise"], p["side"], p["dose"]["level"]) for p in body["plan"]] == plan
+    assert body["advice"], "every outcome gives advice"
+    assert set(body["answers"]) == {"O1", *asked}
+    assert result.exit_code == (3 if body["plan"] == [] else 0)

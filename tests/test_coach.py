@@ -219,7 +219,7 @@ def test_how_many_left_help_and_repeat():
     r, coach = coach_for([Reply("how many left", at=HOLD_START + 4.0), Reply("help", at=HOLD_START + 6.0),
                           Reply("repeat", at=HOLD_START + 7.0)])
     coach.run(plan_item("E2"))
-    assert "6 seconds left in this hold, then 2 more." in r.speaker.texts
+    assert "6 seconds left in this hold. Then 2 more." in r.speaker.texts
     assert any(t.startswith("You can say: stop, pause") for t in r.speaker.texts)
     assert said_at(r, "Lift your pelvis off the floor... now. Hold.")[1] == HOLD_START + 7.0
     assert [e.name for e in r.of_type("command")] == ["how_many_left", "help", "repeat"]
@@ -242,3 +242,10 @@ def test_gentle_start_says_to_go_gently():
     coach.run(plan_item("E3", start="gentle"))
     assert any("as far as is comfortable" in t for t in r.speaker.texts)
     assert [e.n for e in r.of_type("count")] == list(range(1, 6)) * 3
+
+
+def test_how_many_left_in_the_last_set_of_reps():
+    # E3 with one set of 4: count 1 at 6 s, 3 s a rep; at 10 s rep 2 is under way.
+    r, coach = coach_for([Reply("how many left", at=10.0)])
+    coach.run(plan_item("E3").with_dose(reps=4, sets=1))
+    assert "3 lifts left in this set." in r.speaker.texts

@@ -136,8 +136,9 @@ class ExerciseCoach:
         self._instruct(go)
         start, done = self.clock.now(), 0
         holds_after = item.dose.reps - hold_no
-        self._left = lambda: self.phrases["left_in_hold"].format(
-            seconds=_number(max(0.0, start + seconds - self.clock.now())), more=holds_after)
+        self._left = lambda: self._left_with_more(
+            self.phrases["left_in_hold"].format(seconds=_number(max(0.0, start + seconds - self.clock.now()))),
+            holds_after)
         cues = hold_cues(start, seconds)
         while cues:
             cue = cues.pop(0)
@@ -163,7 +164,7 @@ class ExerciseCoach:
         self._instruct(item.exercise.go)
         rep_start, n = self.clock.now() + lead, 1
         sets_after = item.dose.sets - set_no
-        self._left = lambda: self.phrases["left_in_set"].format(reps=reps - n + 1, sets=sets_after)
+        self._left = lambda: self._left_with_more(self.phrases["left_in_set"].format(reps=reps - n + 1), sets_after)
         while n <= reps:
             cadence = self.pace.seconds
             for cue in rep_cues(rep_start, n, cadence, self.timing.lower_cue_fraction):
@@ -291,6 +292,10 @@ class ExerciseCoach:
             return
         self.pace = changed
         self._say(self.phrases[command.value].format(cadence=_number(changed.seconds)))
+
+    def _left_with_more(self, left: str, more: int) -> str:
+        """ "6 seconds left in this hold." plus "Then 2 more." when more holds or sets follow."""
+        return f"{left} {self.phrases['left_after'].format(more=more)}" if more else left
 
     def _instruct(self, text: str) -> None:
         """Say an instruction and remember it for "repeat"."""
