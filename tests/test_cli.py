@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from tests.test_triage_outcomes import CASES
 from tests.triage_helpers import DEFAULTS, walk
 from voicecoach import __version__
-from voicecoach.dialogue.understanding import Answer
 from voicecoach.cli import cli
+from voicecoach.dialogue.understanding import Answer
 
 ALL_NO_TRIAGE = "yes\n" + "no\n" * 9 + "no\n" * 8 + "ready\nyes\nyes\nyes\n" + "no\n"  # O1, R1-8, P1, S*, K*, A0
 
