@@ -59,6 +59,13 @@ class ExerciseCoach:
         self.reports: list[ExerciseReport] = []
         """Every exercise begun, in order, including one a stop interrupted."""
 
+    @property
+    def _current(self) -> ExerciseReport:
+        """The report of the exercise under way."""
+        if self._report is None:
+            raise RuntimeError("no exercise is under way")
+        return self._report
+
     def run(self, item: PlanItem) -> ExerciseReport:
         """Coach one exercise. Raises SessionOver when the person stops for today."""
         report = ExerciseReport(item)
@@ -105,8 +112,7 @@ class ExerciseCoach:
                 done = self._hold_set(item, side, set_no)
             else:
                 done = self._rep_set(item, side, set_no)
-            assert self._report is not None
-            self._report.sets_done += 1
+            self._current.sets_done += 1
             self.talk.emit(SetDone(
                 exercise=exercise.id, set=set_no, side=side, reps=done,
                 duration_seconds=round(self.clock.now() - started, 3),
@@ -152,9 +158,8 @@ class ExerciseCoach:
                 self._count(item, side, set_no, cue.at, cue.n, hold=hold_no)
         self._say(exercise.release)
         held = self.clock.now() - start
-        assert self._report is not None
-        self._report.holds_done += 1
-        self._report.hold_durations.append(held)
+        self._current.holds_done += 1
+        self._current.hold_durations.append(held)
         self.talk.emit(HoldDone(
             exercise=exercise.id, set=set_no, hold=hold_no, side=side, held_seconds=round(held, 3)))
 
@@ -177,8 +182,7 @@ class ExerciseCoach:
                 else:
                     self.talk.say_at(cue.at, self.phrases["lower"])
             else:
-                assert self._report is not None
-                self._report.reps_done += 1
+                self._current.reps_done += 1
                 rep_start += cadence
                 n += 1
         while self._wait(rep_start).resumed:
@@ -230,9 +234,8 @@ class ExerciseCoach:
     def _act(self, word: CommandWord) -> bool:
         """Carry out a command; True when the current hold or repetition must start again."""
         command = word.command
-        assert self._report is not None
-        self._report.commands.append(command.value)
-        self.talk.emit(CommandHeard(name=command.value, exercise=self._report.item.exercise.id))
+        self._current.commands.append(command.value)
+        self.talk.emit(CommandHeard(name=command.value, exercise=self._current.item.exercise.id))
         match command:
             case Command.STOP:
                 self._stop()
@@ -283,8 +286,7 @@ class ExerciseCoach:
             return None
 
     def _change_pace(self, command: Command) -> None:
-        assert self._report is not None
-        if self._report.item.exercise.kind is Kind.HOLD:
+        if self._current.item.exercise.kind is Kind.HOLD:
             self._say(self.phrases["pace_holds"])
         changed = self.pace.slower() if command is Command.SLOWER else self.pace.faster()
         if changed is None:
