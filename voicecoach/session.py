@@ -7,7 +7,7 @@ SessionEnd event and a SessionReport; nothing that was said or done is lost.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,10 +79,11 @@ class Session:
     """Runs one session on a Conversation."""
 
     def __init__(self, conversation: Conversation, context: TriageContext | None = None,
-                 since_start: Any = None) -> None:
+                 since_start: Callable[[float], float] | None = None) -> None:
         self.talk = conversation
         self.engine = TriageEngine(context)
         self.since_start = since_start or (lambda t: t)
+        """Turns clock deadlines into session time (the ``scheduled`` field of count events)."""
         self.phrases = data.load("phrases")
 
     def run(self, command: str, plan: Sequence[PlanItem] = ()) -> SessionReport:
