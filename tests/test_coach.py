@@ -249,3 +249,10 @@ def test_how_many_left_in_the_last_set_of_reps():
     r, coach = coach_for([Reply("how many left", at=10.0)])
     coach.run(plan_item("E3").with_dose(reps=4, sets=1))
     assert "3 lifts left in this set." in r.speaker.texts
+
+
+def test_how_many_left_in_a_rest_counts_from_the_end_moved_by_a_pause():
+    # First rest: 15 s to 25 s. Paused at 17 s for 20 s, so it now ends at 45 s; asked at 38 s.
+    r, coach = coach_for([Reply("pause", at=17.0), Reply("resume", at=37.0), Reply("how many left", at=38.0)])
+    coach.run(plan_item("E2"))
+    assert "7 seconds of rest left." in r.speaker.texts

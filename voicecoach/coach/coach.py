@@ -31,6 +31,13 @@ class Interruption:
     """How long the interruption lasted."""
 
 
+@dataclass
+class _MovingDeadline:
+    """The end of a rest or a get-ready: pauses move it back, and "how many left" reads it."""
+
+    at: float
+
+
 class ExerciseCoach:
     """Coaches one exercise at a time on a Conversation; time comes from the conversation's clock."""
 
@@ -124,8 +131,8 @@ class ExerciseCoach:
     def _get_ready(self) -> None:
         seconds = self.timing.get_ready_seconds
         self._say(self.phrases["get_ready"].format(seconds=_number(seconds)))
-        end = self.clock.now() + seconds
-        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end - self.clock.now()))
+        end = _MovingDeadline(self.clock.now() + seconds)
+        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end.at - self.clock.now()))
         self._wait_extending(end)
 
     def _hold_set(self, item: PlanItem, side: str | None, set_no: int) -> int:
@@ -204,12 +211,12 @@ class ExerciseCoach:
         on_side = self.max_supine_seconds is not None and item.exercise.position == "supine"
         self._say(self.phrases["rest_on_side" if on_side else "rest"].format(seconds=_number(seconds)))
         now = self.clock.now()
-        end = now + seconds
-        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end - self.clock.now()))
+        end = _MovingDeadline(now + seconds)
+        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end.at - self.clock.now()))
         reminder = rest_reminder_at(now, seconds, self.timing.rest_reminder_min_seconds)
         if reminder is not None:
-            end += self._wait_extending(reminder)
-            self._say(self.phrases["rest_reminder"].format(seconds=_number(end - self.clock.now())))
+            self._wait_extending(end, before=end.at - reminder)
+            self._say(self.phrases["rest_reminder"].format(seconds=_number(end.at - self.clock.now())))
         self._wait_extending(end)
 
     # --- listening while counting ------------------------------------------------------------
@@ -224,12 +231,10 @@ class ExerciseCoach:
             if self._act(word):
                 return Interruption(resumed=True, paused_seconds=self.clock.now() - before)
 
-    def _wait_extending(self, deadline: float) -> float:
-        """Wait for a deadline that moves back by the length of any pause; returns the total shift."""
-        shift = 0.0
-        while (gap := self._wait(deadline + shift)).resumed:
-            shift += gap.paused_seconds
-        return shift
+    def _wait_extending(self, end: _MovingDeadline, before: float = 0.0) -> None:
+        """Wait until ``before`` seconds ahead of ``end``; a pause moves ``end`` back by its length."""
+        while (gap := self._wait(end.at - before)).resumed:
+            end.at += gap.paused_seconds
 
     def _act(self, word: CommandWord) -> bool:
         """Carry out a command; True when the current hold or repetition must start again."""
