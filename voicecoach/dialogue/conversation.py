@@ -119,10 +119,10 @@ class Conversation:
     def hear_command(self, until: float | None) -> CommandWord | None:
         """Listen for a command until the deadline; None when it passes with no command."""
         while True:
-            utterance = self.listener.listen(_COMMANDS_ONLY, until)
-            if utterance is None:
+            heard = self._listen(_COMMANDS_ONLY, until)
+            if heard is None:
                 return None
-            meaning = None if utterance.rejected else understand(utterance.text, _COMMANDS_ONLY)
+            utterance, meaning = heard
             self._heard(utterance, accepted=isinstance(meaning, CommandWord))
             if isinstance(meaning, CommandWord):
                 return meaning
@@ -134,10 +134,10 @@ class Conversation:
         expect = _EXPECT[question.kind]
         timeout = self.policy.answer_timeout_seconds
         until = None if timeout is None else self.clock.now() + timeout
-        utterance = self.listener.listen(expect, until)
-        if utterance is None:
+        heard = self._listen(expect, until)
+        if heard is None:
             return None
-        meaning = None if utterance.rejected else understand(utterance.text, expect)
+        utterance, meaning = heard
         answer = self._fitting(question, meaning)
         self._heard(utterance, accepted=answer is not None or isinstance(meaning, CommandWord))
         if isinstance(meaning, CommandWord):
@@ -172,10 +172,10 @@ class Conversation:
         self.emit(Asked(id="READY", text=prompt, attempt=1))
         self.say(prompt)
         while True:
-            utterance = self.listener.listen(expect, None)
-            if utterance is None:
+            heard = self._listen(expect, None)
+            if heard is None:
                 continue
-            meaning = None if utterance.rejected else understand(utterance.text, expect)
+            utterance, meaning = heard
             self._heard(utterance, accepted=meaning is Answer.READY)
             if meaning is Answer.READY:
                 self.emit(Answered(id="READY", value=Answer.READY.value))
@@ -247,6 +247,13 @@ class Conversation:
     def _answered(self, question: Question, value: Answer | int | None) -> Answer | int | None:
         self.emit(Answered(id=question.id, value=value.value if isinstance(value, Answer) else value))
         return value
+
+    def _listen(self, expect: Expect, until: float | None) -> tuple[Utterance, Meaning | None] | None:
+        """The next utterance and what it means (None for speech the recogniser rejected)."""
+        utterance = self.listener.listen(expect, until)
+        if utterance is None:
+            return None
+        return utterance, None if utterance.rejected else understand(utterance.text, expect)
 
     def _heard(self, utterance: Utterance, *, accepted: bool) -> None:
         self.emit(Heard(text=utterance.text, confidence=utterance.confidence, accepted=accepted))
