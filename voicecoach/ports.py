@@ -50,6 +50,13 @@ class InputClosed(Exception):
     """The input has ended (end of file on stdin, or the listener is gone for good)."""
 
 
+class DeviceLost(Exception):
+    """A sound device stopped working mid-session (unplugged, or taken by another program).
+
+    The message says what happened and what to do, in words for the user.
+    """
+
+
 class Speaker(Protocol):
     """Something that speaks: a voice, or a terminal that prints."""
 

@@ -17,9 +17,9 @@ from voicecoach.coach.coach import ExerciseCoach
 from voicecoach.coach.report import ExerciseReport
 from voicecoach.dialogue.conversation import Conversation, Question, QuestionKind
 from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import EXIT_CODES, How, SessionOver
+from voicecoach.endings import EXIT_CODES, ExitCode, How, SessionOver
 from voicecoach.events import OutcomeReached, PainScore, SessionEnd
-from voicecoach.ports import InputClosed
+from voicecoach.ports import DeviceLost, InputClosed
 from voicecoach.triage.decision import TriageResult
 from voicecoach.triage.engine import TriageEngine
 from voicecoach.triage.guards import TriageContext
@@ -42,11 +42,13 @@ class SessionReport:
     pain_before: int | None = None
     pain_after: int | None = None
     how: How = How.FINISHED
+    device_fault: str | None = None
+    """Set when a sound device failed mid-session (the session then ends as interrupted)."""
 
     @property
     def exit_code(self) -> int:
         """The process exit code for this ending."""
-        return int(EXIT_CODES[self.how])
+        return int(ExitCode.DEVICE) if self.device_fault else int(EXIT_CODES[self.how])
 
     @property
     def pain_rose(self) -> bool:
@@ -72,6 +74,7 @@ class SessionReport:
             "exercises": [e.to_dict() for e in self.exercises],
             "how": self.how.value,
             "exit_code": self.exit_code,
+            "device_fault": self.device_fault,
         }
 
 
@@ -95,6 +98,10 @@ class Session:
             report.how = over.how
             if over.how is How.STOPPED:
                 self.talk.say(self.phrases["asking"]["stopped"])
+        except DeviceLost as lost:
+            report.how = How.INTERRUPTED
+            report.device_fault = str(lost)
+            self._say_quietly(self.phrases["closing"]["interrupted"])
         except InputClosed:
             report.how = How.NO_INPUT
             self._say_quietly(self.phrases["closing"]["input_ended"])

@@ -1,0 +1,82 @@
+"""The segmenter on synthetic frames and on real espeak speech, with time given, never waited."""
+
+import numpy as np
+
+from tests.speech import RATE, in_room, say, white_noise
+from voicecoach.voice.pcm import Clip
+from voicecoach.voice.segmenter import Segmenter, SegmenterSettings
+
+FRAME = 480  # 30 ms
+
+
+def feed(segmenter, clip, *, start=0.0, echo=lambda t: False):
+    """Feed a clip frame by frame; returns the segments and the time each one was returned."""
+    found = []
+    for i in range(0, len(clip.samples) - FRAME + 1, FRAME):
+        t = start + i / RATE
+        segment = segmenter.push(clip.samples[i : i + FRAME], t, echo=echo(t))
+        if segment is not None:
+            found.append((segment, t + FRAME / RATE))
+    return found
+
+
+def quiet(seconds, seed=1):
+    rng = np.random.default_rng(seed)
+    return Clip((rng.standard_normal(round(seconds * RATE)) * 60).astype(np.int16), RATE)
+
+
+def test_one_word_in_a_quiet_room_is_one_segment_ending_soon_after_the_word():
+    word = say("stop", "en+f3")
+    clip = quiet(1.0).then(word).then(quiet(1.0))
+    found = feed(Segmenter(RATE), clip)
+    assert len(found) == 1
+    segment, returned_at = found[0]
+    word_end = 1.0 + word.seconds
+    assert segment.start < 1.0 <= segment.start + 0.35  # the pre-roll keeps the first consonant
+    assert word_end <= returned_at <= word_end + 0.45  # "heard" within the end-of-speech wait
+    assert 0.2 < segment.speech_seconds <= word.seconds + 0.05
+    assert not segment.too_long and segment.echo_seconds == 0
+
+
+def test_two_words_with_a_long_gap_are_two_segments_and_silence_is_none():
+    clip = quiet(0.5).then(say("yes")).then(quiet(1.0)).then(say("no")).then(quiet(1.0))
+    assert len(feed(Segmenter(RATE), clip)) == 2
+    assert feed(Segmenter(RATE), quiet(5.0)) == []
+
+
+def test_a_click_is_not_an_utterance():
+    click = quiet(1.0).samples.copy()
+    click[8000:8040] = 20000
+    assert feed(Segmenter(RATE), Clip(click, RATE).then(quiet(1.0))) == []
+
+
+def test_steady_loud_noise_is_cut_at_the_limit_and_marked_too_long():
+    noise = Clip(white_noise(8.0), RATE)
+    found = feed(Segmenter(RATE, SegmenterSettings(max_seconds=3.0)), quiet(1.0).then(noise))
+    assert found and found[0][0].too_long
+    assert abs(found[0][0].clip.seconds - 3.0) < 0.05
+
+
+def test_the_floor_follows_a_noisier_room_so_hum_alone_ends_nothing_and_speech_still_counts():
+    rng = np.random.default_rng(3)
+    hum = Clip((rng.standard_normal(RATE * 6) * 400).astype(np.int16), RATE)
+    word = say("pause", "en-us").scaled(3.0)
+    segmenter = Segmenter(RATE)
+    assert feed(segmenter, hum) == []
+    found = feed(segmenter, Clip(word.samples + hum.samples[: len(word.samples)], RATE).then(hum), start=6.0)
+    assert len(found) == 1 and not found[0][0].too_long
+
+
+def test_speech_during_the_coachs_own_playback_is_marked_echo():
+    clip = in_room(say("three", "en-us"), before=0.5, after=1.0)
+    found = feed(Segmenter(RATE), clip, echo=lambda t: True)
+    assert len(found) == 1
+    segment = found[0][0]
+    assert segment.echo_seconds == segment.speech_seconds > 0
+
+
+def test_flush_ends_an_open_utterance():
+    segmenter = Segmenter(RATE)
+    feed(segmenter, quiet(0.5).then(say("skip")))
+    segment = segmenter.flush()
+    assert segment is not None and segment.speech_seconds > 0.1

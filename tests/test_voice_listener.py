@@ -1,0 +1,131 @@
+"""The voice listener on real speech audio fed through the capture thread: echo is ignored,
+a sentence is rejected, a lost microphone ends the session with a message."""
+
+import time
+
+import numpy as np
+import pytest
+
+from tests.speech import RATE, in_room, say
+from voicecoach.ports import DeviceLost, Expect, Utterance, Vocabulary
+from voicecoach.voice.listener import VoiceListener
+from voicecoach.voice.microphone import Capture
+from voicecoach.voice.pcm import Clip
+from voicecoach.voice.segmenter import SegmenterSettings
+
+QUESTION = Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)
+
+
+class ClipSource:
+    """A microphone that hears ``clip`` and then a quiet room; time is the position in the audio."""
+
+    def __init__(self, clip: Clip, fail_after: float | None = None) -> None:
+        self.samples = clip.samples
+        self.position = 0
+        self.fail_after = fail_after
+        self.rng = np.random.default_rng(0)
+
+    def now(self) -> float:
+        return self.position / RATE
+
+    def read(self, size: int) -> bytes:
+        if self.fail_after is not None and self.now() >= self.fail_after:
+            raise OSError(-9988, "Stream closed")
+        chunk = self.samples[self.position : self.position + size]
+        if len(chunk) < size:
+            time.sleep(0.0005)  # a quiet room after the clip: keep delivering, like a live microphone
+            room = (self.rng.standard_normal(size - len(chunk)) * 60).astype(np.int16)
+            chunk = np.concatenate([chunk, room])
+        self.position += size
+        return chunk.astype("<i2").tobytes()
+
+
+class RecordingRecogniser:
+    """Says what it was given to decode (the listener's logic is under test here, not the decoding)."""
+
+    def __init__(self) -> None:
+        self.heard: list[Clip] = []
+
+    def recognise(self, audio: Clip, expect: Expect) -> Utterance:
+        self.heard.append(audio)
+        return Utterance(text="yes", confidence=0.9)
+
+
+class RealSeconds:
+    """A coach clock for the listener: deadlines are real seconds from now."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def real_seconds_until(self, deadline):
+        return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+class Playing:
+    """The coach's playback covered [start, end) of the source's time."""
+
+    def __init__(self, start: float, end: float) -> None:
+        self.start, self.end = start, end
+
+    def playing(self, at: float, tail: float) -> bool:
+        return self.start <= at < self.end + tail
+
+
+def listener_for(clip, *, echo=None, fail_after=None, settings=None):
+    source = ClipSource(clip, fail_after)
+    capture = Capture(source, echo=echo, now=source.now, settings=settings).start()
+    recogniser = RecordingRecogniser()
+    return VoiceListener(capture, recogniser, RealSeconds()), recogniser, capture
+
+
+def test_a_spoken_word_reaches_the_recogniser_whole():
+    word = say("yes", "en+f3")
+    listener, recogniser, capture = listener_for(in_room(word, before=1.0, after=1.0))
+    try:
+        assert listener.listen(QUESTION, time.monotonic() + 10) == Utterance("yes", 0.9)
+    finally:
+        capture.stop()
+    (clip,) = recogniser.heard
+    assert word.seconds <= clip.seconds <= word.seconds + 0.3 + 0.45  # pre-roll + end-of-speech wait
+
+
+def test_the_coachs_own_voice_is_not_heard():
+    clip = in_room(say("three", "en-us"), before=1.0, after=1.0)
+    listener, recogniser, capture = listener_for(clip, echo=Playing(0.95, 1.0 + 0.6))
+    try:
+        assert listener.listen(QUESTION, time.monotonic() + 1.0) is None
+    finally:
+        capture.stop()
+    assert recogniser.heard == []
+
+
+def test_a_long_sentence_is_rejected_without_decoding():
+    sentence = say("could you please say all of that again more slowly because I did not hear it", "en-us", 120)
+    listener, recogniser, capture = listener_for(
+        in_room(sentence, before=0.5, after=1.0), settings=SegmenterSettings(max_seconds=3.0)
+    )
+    try:
+        utterance = listener.listen(QUESTION, time.monotonic() + 10)
+    finally:
+        capture.stop()
+    assert utterance is not None and utterance.rejected
+    assert recogniser.heard == []
+
+
+def test_a_microphone_lost_mid_session_raises_device_lost_with_a_way_on():
+    listener, _, capture = listener_for(in_room(say("no"), before=0.2, after=0.2), fail_after=3.0)
+    try:
+        listener.listen(QUESTION, time.monotonic() + 10)  # the word
+        with pytest.raises(DeviceLost, match="--text"):
+            listener.listen(QUESTION, time.monotonic() + 10)
+    finally:
+        capture.stop()
+
+
+def test_silence_times_out_into_none_never_an_answer():
+    listener, recogniser, capture = listener_for(in_room(Clip(np.zeros(0, np.int16), RATE), before=0.1, after=0.1))
+    try:
+        assert listener.listen(QUESTION, time.monotonic() + 0.3) is None
+    finally:
+        capture.stop()
+    assert recogniser.heard == []

@@ -1,0 +1,60 @@
+"""The Listener port by voice: utterances from the microphone, decoded against what the coach expects."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from voicecoach.ports import DeviceLost, Expect, Utterance
+from voicecoach.voice.microphone import Capture, Lost
+from voicecoach.voice.pcm import Clip
+from voicecoach.voice.segmenter import Segment
+
+
+class SpeechRecogniser(Protocol):
+    """Turns one utterance into words (the port a stronger engine than pocketsphinx can stand behind)."""
+
+    def recognise(self, audio: Clip, expect: Expect) -> Utterance:
+        """Decode ``audio`` against the words ``expect`` allows; reject what is outside them."""
+
+
+class RealClock(Protocol):
+    """The coach clock, able to say how many real seconds remain until a deadline."""
+
+    def now(self) -> float: ...
+
+    def real_seconds_until(self, deadline: float | None) -> float | None: ...
+
+
+LOST_MESSAGE = (
+    "The microphone stopped working ({reason}). Everything so far is kept. "
+    "Plug it back in and start again, or use --text to type your answers."
+)
+
+
+class VoiceListener:
+    """Hands the coach what the person said, never what the coach itself said."""
+
+    def __init__(self, capture: Capture, recogniser: SpeechRecogniser, clock: RealClock, echo_share: float = 0.6):
+        self.capture = capture
+        self.recogniser = recogniser
+        self.clock = clock
+        self.echo_share = echo_share
+        """An utterance whose speech overlapped the coach's playback this much or more is the coach's echo."""
+
+    def listen(self, expect: Expect, until: float | None) -> Utterance | None:
+        """The next utterance the person spoke, or None when ``until`` passes first."""
+        while True:
+            item = self.capture.next_segment(self.clock.real_seconds_until(until))
+            if item is None:
+                return None
+            if isinstance(item, Lost):
+                raise DeviceLost(LOST_MESSAGE.format(reason=item.reason))
+            if self.is_echo(item):
+                continue
+            if item.too_long:  # a sentence or steady noise: not an answer
+                return Utterance(text="", confidence=0.0, rejected=True)
+            return self.recogniser.recognise(item.clip, expect)
+
+    def is_echo(self, segment: Segment) -> bool:
+        """True when the coach's own voice makes up most of the utterance."""
+        return segment.speech_seconds > 0 and segment.echo_seconds >= self.echo_share * segment.speech_seconds

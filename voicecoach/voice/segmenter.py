@@ -1,0 +1,169 @@
+"""Cuts a stream of microphone frames into utterances by energy against an adaptive noise floor.
+
+Pure: it is told each frame's samples and start time, never reads a clock, so "0.4 s of silence
+ends an utterance" is tested instantly. Frames the coach's own voice may be in are marked ``echo``:
+an utterance made only of such frames is dropped, because it is the coach hearing itself.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voicecoach.voice.pcm import Clip, Samples, rms
+
+
+@dataclass(frozen=True)
+class SegmenterSettings:
+    """Thresholds of the segmenter, in seconds and decibels."""
+
+    start_db: float = 9.0
+    """A frame is speech when it is this much louder than the noise floor..."""
+    min_level: float = 120.0
+    """...and louder than this absolute RMS (16-bit), so a silent room's hiss never counts."""
+    start_seconds: float = 0.06
+    """Speech must last this long to open an utterance (a click does not)."""
+    end_seconds: float = 0.35
+    """This much quiet closes an utterance (the end of a word to "heard")."""
+    pre_roll_seconds: float = 0.3
+    """Audio kept from before the start, so the first consonant is not cut."""
+    max_seconds: float = 6.0
+    """An utterance longer than this is cut and marked too long (a sentence, or steady noise)."""
+    min_speech_seconds: float = 0.12
+    """Utterances with less speech than this are dropped (a tap, a knock)."""
+    floor_window_seconds: float = 4.0
+    """The noise floor is a low percentile of the frame levels over this long: a word does not lift
+    it, a fan or a tap left running does (so steady noise ends an utterance and opens none)."""
+    floor_percentile: float = 20.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One utterance cut from the stream."""
+
+    clip: Clip
+    start: float
+    """Time of its first sample (the microphone's clock)."""
+    end: float
+    speech_seconds: float
+    """How much of it was above the speech threshold."""
+    echo_seconds: float
+    """How much of its speech overlapped the coach's own playback."""
+    too_long: bool = False
+    level_dbfs: float = -120.0
+    """Speech level of the utterance, for the level meter and diagnostics."""
+
+
+@dataclass
+class _Open:
+    frames: list[Samples] = field(default_factory=list)
+    start: float = 0.0
+    speech: float = 0.0
+    echo: float = 0.0
+    quiet: float = 0.0
+    loud_levels: list[float] = field(default_factory=list)
+
+
+class Segmenter:
+    """Turns frames into :class:`Segment` s."""
+
+    def __init__(self, rate: int, settings: SegmenterSettings | None = None) -> None:
+        self.rate = rate
+        self.settings = settings or SegmenterSettings()
+        self.floor = 0.0
+        self._levels: deque[float] = deque()
+        self.level = 0.0
+        """RMS of the last frame (for a level meter)."""
+        self._pre: deque[tuple[float, Samples]] = deque()
+        self._pre_seconds = 0.0
+        self._run = 0.0
+        self._open: _Open | None = None
+
+    def push(self, samples: Samples, start: float, *, echo: bool = False) -> Segment | None:
+        """Feed one frame that began at ``start``; returns an utterance when this frame ends one."""
+        seconds = len(samples) / self.rate
+        self.level = level = rms(samples)
+        self._follow_floor(level, seconds)
+        loud = self._is_speech(level)
+        if self._open is None:
+            self._idle(samples, start, loud=loud, echo=echo, level=level)
+            return None
+        return self._continue(samples, loud=loud, echo=echo, level=level)
+
+    def flush(self) -> Segment | None:
+        """End any open utterance now (the stream stopped)."""
+        return self._close(too_long=False) if self._open is not None else None
+
+    def _is_speech(self, level: float) -> bool:
+        s = self.settings
+        threshold = max(s.min_level, self.floor * 10 ** (s.start_db / 20))
+        return level > threshold
+
+    def _follow_floor(self, level: float, seconds: float) -> None:
+        self._levels.append(level)
+        if len(self._levels) * seconds > self.settings.floor_window_seconds:
+            self._levels.popleft()
+        self.floor = float(np.percentile(self._levels, self.settings.floor_percentile))
+
+    def _idle(self, samples: Samples, start: float, *, loud: bool, echo: bool, level: float) -> None:
+        seconds = len(samples) / self.rate
+        self._pre.append((start, samples))
+        self._pre_seconds += seconds
+        self._run = self._run + seconds if loud else 0.0
+        if self._run >= self.settings.start_seconds - 1e-9:
+            frames = list(self._pre)
+            self._open = _Open(
+                frames=[f for _, f in frames],
+                start=frames[0][0],
+                speech=self._run,
+                echo=self._run if echo else 0.0,
+                loud_levels=[level],
+            )
+            self._pre.clear()
+            self._pre_seconds = 0.0
+            self._run = 0.0
+            return
+        while self._pre and self._pre_seconds - len(self._pre[0][1]) / self.rate >= self.settings.pre_roll_seconds:
+            _, old = self._pre.popleft()
+            self._pre_seconds -= len(old) / self.rate
+
+    def _continue(self, samples: Samples, *, loud: bool, echo: bool, level: float) -> Segment | None:
+        seconds = len(samples) / self.rate
+        current = self._open
+        assert current is not None
+        current.frames.append(samples)
+        if loud:
+            current.speech += seconds
+            current.quiet = 0.0
+            current.loud_levels.append(level)
+            if echo:
+                current.echo += seconds
+        else:
+            current.quiet += seconds
+        total = sum(len(f) for f in current.frames) / self.rate
+        if current.quiet >= self.settings.end_seconds - 1e-9:
+            return self._close(too_long=False)
+        if total >= self.settings.max_seconds:
+            return self._close(too_long=True)
+        return None
+
+    def _close(self, *, too_long: bool) -> Segment | None:
+        current = self._open
+        assert current is not None
+        self._open = None
+        if current.speech < self.settings.min_speech_seconds and not too_long:
+            return None
+        samples = np.concatenate(current.frames)
+        clip = Clip(samples, self.rate)
+        speech_level = float(np.sqrt(np.mean(np.square(current.loud_levels)))) if current.loud_levels else 0.0
+        return Segment(
+            clip=clip,
+            start=current.start,
+            end=current.start + clip.seconds,
+            speech_seconds=current.speech,
+            echo_seconds=current.echo,
+            too_long=too_long,
+            level_dbfs=-120.0 if speech_level <= 0 else float(20 * np.log10(speech_level / 32768.0)),
+        )
