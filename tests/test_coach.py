@@ -256,3 +256,12 @@ def test_how_many_left_in_a_rest_counts_from_the_end_moved_by_a_pause():
     r, coach = coach_for([Reply("pause", at=17.0), Reply("resume", at=37.0), Reply("how many left", at=38.0)])
     coach.run(plan_item("E2"))
     assert "7 seconds of rest left." in r.speaker.texts
+
+
+def test_listening_is_announced_for_questions_but_not_while_counting():
+    r, coach = coach_for([Reply("stop", at=HOLD_START + 3.0), "no", "yes"])
+    coach.run(plan_item("E2"))
+    listening = r.of_type("listening")
+    asked = r.of_type("asked")
+    assert [e.t for e in listening] == [e.t for e in asked]  # one per question, none for the counting
+    assert all("yes_no" in e.expect for e in listening)

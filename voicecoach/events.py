@@ -47,6 +47,15 @@ class Asked(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Listening(Event):
+    """The coach has said its piece and now waits for an answer (not sent while counting or resting)."""
+
+    type: ClassVar[str] = "listening"
+    expect: tuple[str, ...]
+    """The vocabularies that fit the answer (yes_no, number, ready, commands)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Heard(Event):
     """The listener delivered an utterance (spoken or typed)."""
 

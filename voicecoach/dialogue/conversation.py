@@ -14,7 +14,7 @@ from typing import Any
 from voicecoach import data
 from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, understand
 from voicecoach.endings import How, SessionOver
-from voicecoach.events import Answered, Asked, EventSink, Heard, Said
+from voicecoach.events import Answered, Asked, EventSink, Heard, Listening, Said
 from voicecoach.ports import Clock, Expect, InputClosed, Listener, Speaker, Utterance, Vocabulary
 
 
@@ -250,6 +250,8 @@ class Conversation:
 
     def _listen(self, expect: Expect, until: float | None) -> tuple[Utterance, Meaning | None] | None:
         """The next utterance and what it means (None for speech the recogniser rejected)."""
+        if not expect.background:
+            self.emit(Listening(expect=tuple(sorted(v.value for v in expect.vocabularies))))
         utterance = self.listener.listen(expect, until)
         if utterance is None:
             return None
