@@ -186,6 +186,29 @@ def list_exercises() -> None:
             click.echo(f"    level {dose.level}: {amount} x {dose.sets} set(s){each_side}")
 
 
+@cli.command()
+@click.option("--json", "json_output", is_flag=True, help="One JSON object per device.")
+def devices(json_output: bool) -> None:
+    """List the microphones and speakers, to choose one with --mic or --speaker.
+
+    \b
+    Example:
+      voicecoach devices
+      voicecoach --mic 2 --speaker "USB" session
+    """
+    from voicecoach.voice import devices as sound  # noqa: PLC0415  (audio libraries load only when asked)
+
+    try:
+        found = sound.list_devices()
+    except sound.DeviceError as err:
+        raise click.ClickException(str(err)) from None
+    for line in sound.describe(found, as_json=json_output):
+        click.echo(line)
+    if not found and not json_output:
+        click.echo(sound.NO_DEVICES_HINT, err=True)
+        sys.exit(int(ExitCode.DEVICE))
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

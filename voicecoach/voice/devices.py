@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from voicecoach.voice.quiet import quiet_stderr
@@ -63,6 +64,26 @@ def list_devices(audio: Any | None = None) -> list[Device]:
     finally:
         if owner:
             audio.terminate()
+
+
+NO_DEVICES_HINT = (
+    "No sound devices were found. Check that a microphone and a speaker are connected and that the sound "
+    "server (PulseAudio or PipeWire) is running; or use --text to read and type instead."
+)
+
+
+def describe(devices: list[Device], *, as_json: bool = False) -> list[str]:
+    """Lines for ``voicecoach devices``: a table, or one JSON object per device."""
+    if as_json:
+        return [json.dumps(asdict(d)) for d in devices]
+    lines = []
+    for d in devices:
+        roles = [r for r, on in (("mic", d.inputs > 0), ("speaker", d.outputs > 0)) if on]
+        marks = (("default mic", d.is_default_input), ("default speaker", d.is_default_output))
+        defaults = [r for r, on in marks if on]
+        note = f"  ({', '.join(defaults)})" if defaults else ""
+        lines.append(f"{d.index:>3}  {d.name:<40} {'/'.join(roles):<12} {d.default_rate} Hz{note}")
+    return lines
 
 
 def choose(devices: list[Device], wanted: str | None, *, output: bool) -> Device:

@@ -119,9 +119,9 @@ class Microphone:
     def __init__(self, device_index: int | None) -> None:
         import speech_recognition as sr  # noqa: PLC0415  (audio libraries load only in voice mode)
 
-        self._mic: Any = sr.Microphone(device_index=device_index, sample_rate=RATE, chunk_size=FRAME_SAMPLES)
         try:
             with quiet_stderr():
+                self._mic: Any = sr.Microphone(device_index=device_index, sample_rate=RATE, chunk_size=FRAME_SAMPLES)
                 self._mic.__enter__()
         except OSError as err:
             raise DeviceError(f"The microphone could not be opened: {err}. Use --text to type instead.") from err

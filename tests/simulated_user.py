@@ -1,0 +1,82 @@
+"""A person in the virtual room: reads the coach's transcript as it is written and, when the coach
+listens, speaks an answer (espeak-ng audio played into the PulseAudio sink the microphone hears)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.speech import say
+from voicecoach.voice.pcm import write_wav
+
+
+@dataclass
+class SimulatedUser:
+    """Answers the questions in ``answers`` (question id -> words) and says ``commands`` at counts."""
+
+    transcript: Path
+    answers: dict[str, str]
+    workdir: Path
+    voice: str = "en-us+m3"
+    default: str = "no"
+    commands: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    """(exercise, set, count n) -> a command to say right after that count."""
+    delay_seconds: float = 0.4
+    device: str = "room"
+    spoken: list[tuple[float, str, str]] = field(default_factory=list)
+    """(monotonic time, question id or count, words) for everything it said."""
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> SimulatedUser:
+        """Begin following the transcript."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop following it."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def speak(self, label: str, words: str) -> None:
+        """Say ``words`` into the room now."""
+        wav = self.workdir / f"user-{len(self.spoken)}.wav"
+        write_wav(wav, say(words, self.voice, 140))
+        self.spoken.append((time.monotonic(), label, words))
+        subprocess.run(["paplay", f"--device={self.device}", str(wav)], check=True, timeout=30)
+
+    def _run(self) -> None:
+        last_question = None
+        for event in self._events():
+            if event["type"] == "asked":
+                last_question = event["id"]
+            elif event["type"] == "listening" and last_question is not None:
+                time.sleep(self.delay_seconds)
+                self.speak(last_question, self.answers.get(last_question, self.default))
+            elif event["type"] == "count":
+                key = (event["exercise"], event["set"], event["n"])
+                if key in self.commands:
+                    time.sleep(max(0.0, 0.05))
+                    self.speak(f"count {key}", self.commands.pop(key))
+
+    def _events(self):  # type: ignore[no-untyped-def]
+        while not self.transcript.exists():
+            if self._stop.wait(0.05):
+                return
+        with self.transcript.open(encoding="utf-8") as stream:
+            pending = ""
+            while not self._stop.is_set():
+                chunk = stream.readline()
+                if not chunk:
+                    time.sleep(0.02)
+                    continue
+                pending += chunk
+                if pending.endswith("\n"):
+                    line, pending = pending, ""
+                    yield json.loads(line)
