@@ -40,6 +40,8 @@ class VoiceListener:
         self.clock = clock
         self.echo_share = echo_share
         """An utterance whose speech overlapped the coach's playback this much or more is the coach's echo."""
+        self.last_speech_dbfs: float | None = None
+        """Speech level of the last utterance taken (for ``voicecoach check``)."""
 
     def listen(self, expect: Expect, until: float | None) -> Utterance | None:
         """The next utterance the person spoke, or None when ``until`` passes first."""
@@ -51,6 +53,7 @@ class VoiceListener:
                 raise DeviceLost(LOST_MESSAGE.format(reason=item.reason))
             if self.is_echo(item):
                 continue
+            self.last_speech_dbfs = item.level_dbfs
             if item.too_long:  # a sentence or steady noise: not an answer
                 return Utterance(text="", confidence=0.0, rejected=True)
             return self.recogniser.recognise(item.clip, expect)
