@@ -19,16 +19,20 @@ QUESTION = Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)
 class ClipSource:
     """A microphone that hears ``clip`` and then a quiet room; time is the position in the audio."""
 
-    def __init__(self, clip: Clip, fail_after: float | None = None) -> None:
+    def __init__(self, clip: Clip, fail_after: float | None = None, *, paced: bool = False) -> None:
         self.samples = clip.samples
         self.position = 0
         self.fail_after = fail_after
         self.rng = np.random.default_rng(0)
+        self.paced = paced
+        self.began = time.monotonic()
 
     def now(self) -> float:
         return self.position / RATE
 
     def read(self, size: int) -> bytes:
+        if self.paced:  # deliver audio in real time, like a microphone
+            time.sleep(max(0.0, self.began + (self.position + size) / RATE - time.monotonic()))
         if self.fail_after is not None and self.now() >= self.fail_after:
             raise OSError(-9988, "Stream closed")
         chunk = self.samples[self.position : self.position + size]
@@ -129,3 +133,37 @@ def test_silence_times_out_into_none_never_an_answer():
     finally:
         capture.stop()
     assert recogniser.heard == []
+
+
+def test_a_stop_said_while_counting_is_spotted_once_and_not_decoded_again():
+    from tests.test_spotter import COUNTS, counting  # noqa: PLC0415
+    from voicecoach.voice.spotter import StopSpotter  # noqa: PLC0415
+
+    clip, (_, word_end) = counting(COUNTS[:5], "stop", 2)
+    source = ClipSource(clip, paced=True)
+    coach_words = [(k + 1.0, k + 1.0 + say(word, "en-us+f3").seconds) for k, word in enumerate(COUNTS[:5])]
+    capture = Capture(source, now=source.now, spotter=StopSpotter(), echo=Spans(coach_words)).start()
+    recogniser = RecordingRecogniser()
+    listener = VoiceListener(capture, recogniser, RealSeconds(), now=source.now)
+    background = Expect.of(Vocabulary.COMMANDS, background=True)
+    try:
+        heard = None
+        while heard is None or heard.text != "stop":
+            heard = listener.listen(background, time.monotonic() + 1.0)  # like the coach between counts
+            assert source.now() < word_end + 1.5, "the stop was not spotted"
+        assert source.now() <= word_end + 0.5  # acted on within half a second of the end of the word
+        after = listener.listen(QUESTION, time.monotonic() + 1.5)
+    finally:
+        capture.stop()
+    assert after is None  # the spotted word is not decoded again as the answer to the next question
+    assert recogniser.heard == []  # and the coach's counts never reached the recogniser
+
+
+class Spans:
+    """The coach's playback covered these (start, end) spans."""
+
+    def __init__(self, spans) -> None:
+        self.spans = spans
+
+    def playing(self, at: float, tail: float) -> bool:
+        return any(start <= at < end + tail for start, end in self.spans)

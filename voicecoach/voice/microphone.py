@@ -20,6 +20,7 @@ from voicecoach.voice.devices import DeviceError
 from voicecoach.voice.pcm import Clip, dbfs
 from voicecoach.voice.quiet import quiet_stderr
 from voicecoach.voice.segmenter import Segment, Segmenter, SegmenterSettings
+from voicecoach.voice.spotter import Spotted, StopSpotter
 
 RATE = 16000
 FRAME_SAMPLES = 480
@@ -59,6 +60,7 @@ class Capture:
         settings: SegmenterSettings | None = None,
         now: Callable[[], float] = time.monotonic,
         on_frame: Callable[[Clip], None] | None = None,
+        spotter: StopSpotter | None = None,
     ) -> None:
         self.source = source
         self.echo = echo
@@ -66,9 +68,10 @@ class Capture:
         self.segmenter = Segmenter(RATE, settings)
         self.now = now
         self.on_frame = on_frame
+        self.spotter = spotter
         self.level_dbfs = -120.0
         """Level of the last frame (for the level meter of ``voicecoach check``)."""
-        self.segments: queue.Queue[Segment | Lost] = queue.Queue()
+        self.segments: queue.Queue[Segment | Spotted | Lost] = queue.Queue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="microphone", daemon=True)
 
@@ -82,8 +85,8 @@ class Capture:
         self._stop.set()
         self._thread.join(timeout=1.0)
 
-    def next_segment(self, timeout: float | None) -> Segment | Lost | None:
-        """The next utterance, a Lost marker, or None when ``timeout`` seconds pass first."""
+    def next_segment(self, timeout: float | None) -> Segment | Spotted | Lost | None:
+        """The next utterance, keyword hit or Lost marker; None when ``timeout`` seconds pass first."""
         try:
             return self.segments.get(timeout=timeout)
         except queue.Empty:
@@ -108,6 +111,8 @@ class Capture:
             self.level_dbfs = dbfs(samples)
             if self.on_frame is not None:
                 self.on_frame(Clip(samples, RATE))
+            if self.spotter is not None and (hit := self.spotter.push(samples, start)) is not None:
+                self.segments.put(hit)
             segment = self.segmenter.push(samples, start, echo=echo)
             if segment is not None:
                 self.segments.put(segment)
