@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Measure barge-in: does "stop" get heard while the coach counts, how soon, and does the coach's own
+counting ever sound like "stop"?
+
+Offline, on rendered audio (no devices): the coach (espeak, several voices, its echo at -6 dB) counts
+one a second; a person (other voices) says "stop" in the gap after a count or over the next count;
+room noise (a floor, white noise, babble) is mixed in. Every stream is fed frame by frame, as the
+microphone would, to the always-on spotter (voicecoach.voice.spotter). Latency is measured from the
+end of the spoken word to the frame that fired.
+
+    .venv/bin/python scripts/bench_bargein.py            # prints a table, writes bench-results/bargein.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.speech import RATE, babble, say, white_noise, with_noise  # noqa: E402
+from voicecoach.voice.pcm import Clip  # noqa: E402
+from voicecoach.voice.spotter import STOP_THRESHOLD, StopSpotter  # noqa: E402
+
+FRAME = 480
+COACH_VOICES = ("en-us+f3", "en-us", "en+m3")
+USER_VOICES = ("en+m3", "en-gb-x-rp", "en-us+m1", "en+f5", "en+klatt", "en-us+f1", "en+m7")
+OFFSETS = {"gap": 0.6, "overlap": 0.2}
+"""Seconds after a count starts that the person says stop: in the pause, or over the next count."""
+NOISES = ("quiet", "white 20 dB", "babble 20 dB")
+
+
+def stream(coach_voice: str, user_voice: str | None, offset: float, noise: str, seed: int) -> tuple[Clip, float | None]:
+    """Ten counts, optionally with "stop" after count 4; returns the audio and the end of the word."""
+    rng = np.random.default_rng(seed)
+    total = np.zeros(RATE * 12)
+    for i in range(10):
+        word = say(str(i + 1), coach_voice).samples.astype(float) * 0.5
+        start = RATE * (i + 1)
+        total[start : start + len(word)] += word
+    word_end = None
+    if user_voice is not None:
+        user = say("stop", user_voice, 150).samples.astype(float)
+        start = RATE * 4 + int(offset * RATE)
+        total[start : start + len(user)] += user
+        word_end = (start + len(user)) / RATE
+    clip = Clip(np.clip(total + rng.standard_normal(len(total)) * 60, -32768, 32767).astype(np.int16), RATE)
+    if noise.startswith("white"):
+        clip = with_noise(clip, white_noise(12.0, seed), 20.0, seed)
+    elif noise.startswith("babble"):
+        clip = with_noise(clip, babble(), 20.0, seed)
+    return clip, word_end
+
+
+THRESHOLD = [STOP_THRESHOLD]
+
+
+def spot(clip: Clip) -> tuple[list[float], float]:
+    """Hit times, and the CPU seconds the spotter took per second of audio."""
+    spotter = StopSpotter(threshold=THRESHOLD[0])
+    hits = []
+    began = time.process_time()
+    for i in range(0, len(clip.samples) - FRAME + 1, FRAME):
+        hit = spotter.push(clip.samples[i : i + FRAME], i / RATE)
+        if hit is not None:
+            hits.append(hit.at)
+    return hits, (time.process_time() - began) / clip.seconds
+
+
+def main() -> int:
+    """Run the grid, print the table, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path("bench-results/bargein.json"))
+    parser.add_argument("--threshold", type=float, default=STOP_THRESHOLD)
+    args = parser.parse_args()
+    THRESHOLD[0] = args.threshold
+    print(f"kws threshold {args.threshold:g}")
+    rows = []
+    cpu = []
+    seed = 0
+    for noise in NOISES:
+        for where, offset in OFFSETS.items():
+            detected, late, false_hits = 0, [], 0
+            trials = 0
+            for coach in COACH_VOICES:
+                for user in USER_VOICES:
+                    seed += 1
+                    clip, word_end = stream(coach, user, offset, noise, seed)
+                    hits, load = spot(clip)
+                    cpu.append(load)
+                    trials += 1
+                    assert word_end is not None
+                    near = [h for h in hits if word_end - 0.4 <= h <= word_end + 1.0]
+                    if near:
+                        detected += 1
+                        late.append(near[0] - word_end)
+                    false_hits += len(hits) - len(near)
+            rows.append({"noise": noise, "stop": where, "trials": trials, "detected": detected,
+                         "within_0_5_s": sum(1 for x in late if x <= 0.5),
+                         "latency_median_s": round(statistics.median(late), 3) if late else None,
+                         "latency_max_s": round(max(late), 3) if late else None, "false_stops": false_hits})
+        counted_words, false_counting = 0, 0
+        for coach in COACH_VOICES:
+            seed += 1
+            clip, _ = stream(coach, None, 0.0, noise, seed)
+            hits, _ = spot(clip)
+            counted_words += 10
+            false_counting += len(hits)
+        rows.append({"noise": noise, "stop": "none (counting only)", "trials": len(COACH_VOICES), "detected": None,
+                     "within_0_5_s": None, "latency_median_s": None, "latency_max_s": None,
+                     "false_stops": false_counting, "counted_words": counted_words})
+    print(f"{'noise':<14}{'stop said':<22}{'detected':>10}{'<=0.5 s':>9}{'median s':>10}{'max s':>7}{'false':>7}")
+    for r in rows:
+        det = "-" if r["detected"] is None else f"{r['detected']}/{r['trials']}"
+        within = "-" if r["within_0_5_s"] is None else str(r["within_0_5_s"])
+        med = "-" if r["latency_median_s"] is None else f"{r['latency_median_s']:.2f}"
+        mx = "-" if r["latency_max_s"] is None else f"{r['latency_max_s']:.2f}"
+        false = f"{r['false_stops']}" + (f"/{r['counted_words']} words" if "counted_words" in r else "")
+        print(f"{r['noise']:<14}{r['stop']:<22}{det:>10}{within:>9}{med:>10}{mx:>7}{false:>7}")
+    print(f"spotter CPU: {statistics.mean(cpu):.3f} s per s of audio")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"benchmark": "bargein", "rows": rows, "cpu_per_audio_second": statistics.mean(cpu)},
+                                   indent=2) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
