@@ -212,6 +212,20 @@ def test_stop_mid_hold_shows_the_worse_question_then_counting_again():
     assert carried_on.phase is Phase.EXERCISE and carried_on.question is None
 
 
+def test_between_exercises_the_one_just_done_is_shown_until_a_question_comes():
+    events = session_events("exercise", ["3", "2"], [plan_item("E2"), plan_item("E3")])
+    done = fold(events, lambda e: e.type == "exercise_done")
+    assert done.phase is Phase.EXERCISE and done.exercise_done == "completed"
+    assert render(done, 60)[:3] == ["EXERCISE  Bridge", "", "Done"]
+    assert done.hint == "Say stop at any time."
+    nxt = fold(events, lambda e: e.type == "exercise_started" and e.exercise == "E3")
+    assert (nxt.exercise, nxt.exercise_done, nxt.count) == ("back extension", None, None)
+    assert "Get ready" in render(nxt, 60)
+    after = fold(events, lambda e: e.type == "asked" and e.id == "PAIN_AFTER")
+    assert (after.phase, after.exercise) == (Phase.TRIAGE, None)
+    assert render(after, 60)[0] == "QUESTIONS"
+
+
 def test_the_end_of_the_session_is_shown():
     events = session_events("exercise", ["3", "2"], [plan_item("E2")])
     state = fold(events)
@@ -258,6 +272,7 @@ def test_a_log_gets_plain_lines_only_when_something_changes():
         'Heard: "mumble" - not understood (40%)',
         "Rest 10 s: Bridge, next hold 3 of 3",
         "Exercise: Bridge, hold 3 of 3",
+        "Exercise: Bridge, done",
         "Question: Well done. On a scale of 0 to 10, how bad is your pain now?",
         'Heard: "2"',
         "Session over: finished",

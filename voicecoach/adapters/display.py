@@ -159,9 +159,10 @@ class TerminalDisplay:
         if self.width is not None:
             return self.width
         try:
-            return os.get_terminal_size(self.stream.fileno()).columns
+            columns = os.get_terminal_size(self.stream.fileno()).columns
         except (AttributeError, OSError, ValueError):
             return DEFAULT_WIDTH
+        return columns if columns > 0 else DEFAULT_WIDTH  # a pseudo-terminal nobody sized reports 0
 
     def _leave(self) -> None:
         """Give the terminal back; best effort, as the stream may be what failed."""

@@ -73,6 +73,8 @@ def status_line(state: ViewState) -> str | None:
         return f"Question: {state.question}"
     where = _exercise_name(state)
     match state.phase:
+        case Phase.EXERCISE if state.exercise_done:
+            return f"Exercise: {where}, {words('status', state.exercise_done).lower()}"
         case Phase.EXERCISE:
             parts = (f"Exercise: {where}", _set_of(state).lower(), _plain_position(state))
             return ", ".join(part for part in parts if part)
@@ -108,6 +110,8 @@ def _body(state: ViewState, width: int, glyph: str) -> list[_Line]:
     if state.question is not None and state.phase is not Phase.DONE:
         return [_Line(line, "bold") for line in _wrap(state.question, width, 3)]
     match state.phase:
+        case Phase.EXERCISE if state.exercise_done:
+            return [_Line(""), _Line(words("status", state.exercise_done), "bold")]
         case Phase.EXERCISE:
             caption = _position(state)
             if state.count is None:

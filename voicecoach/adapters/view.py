@@ -70,6 +70,8 @@ class ViewState:
     """The exercise's name ("bridge")."""
     side: str | None = None
     """left, right or both."""
+    exercise_done: str | None = None
+    """How the exercise shown ended (completed, skipped, stopped); None while it is under way."""
     hold_seconds: int | None = None
     """Seconds per hold; None for a repetition exercise."""
     per_set: int = 0
@@ -110,7 +112,7 @@ class ViewState:
             return str(hints["paused"])
         if self.question_id is not None:
             return str(hints[_answer_kind(self.question_id)])
-        return str(hints["exercise" if self.exercise else "yes_no"])
+        return str(hints["exercise" if self.exercise and not self.exercise_done else "idle"])
 
 
 def at(state: ViewState, now: float) -> ViewState:
@@ -127,6 +129,8 @@ def apply(state: ViewState, event: Event, now: float) -> ViewState:
         case Heard():
             return replace(state, heard=HeardLine(event.text, event.accepted, event.confidence))
         case Asked():
+            if state.exercise_done is not None:  # the pain score after, or before the next exercise
+                state = replace(state, phase=Phase.TRIAGE, exercise=None, side=None, exercise_done=None, sets=0)
             return replace(state, question=event.text, question_id=event.id,
                            question_in_pause=state.phase is Phase.PAUSED)
         case Answered():
@@ -152,9 +156,8 @@ def apply(state: ViewState, event: Event, now: float) -> ViewState:
             return _resumed(state)
         case ExerciseDone():
             return replace(
-                state, phase=Phase.TRIAGE, exercise=None, side=None, hold_seconds=None, per_set=0, set=0, sets=0,
-                hold=None, count=None, set_finished=False, rest_seconds=None, rest_ends_at=None, paused_at=None,
-                before_pause=None,
+                state, phase=Phase.EXERCISE, exercise_done=event.status, count=None, rest_seconds=None,
+                rest_ends_at=None, paused_at=None, before_pause=None,
             )
         case SessionEnd():
             return replace(state, phase=Phase.DONE, question=None, question_id=None, paused_at=None, ended=event.how)
@@ -168,7 +171,7 @@ def _started(state: ViewState, event: ExerciseStarted) -> ViewState:
         state, phase=Phase.EXERCISE, exercise=exercise.name if exercise else event.exercise, side=event.side,
         hold_seconds=int(hold_seconds) if hold_seconds is not None else None, per_set=int(event.dose.get("reps", 0)),
         set=1, sets=int(event.dose.get("sets", 1)), hold=None, count=None, set_finished=False,
-        rest_seconds=None, rest_ends_at=None,
+        rest_seconds=None, rest_ends_at=None, exercise_done=None,
     )
 
 
