@@ -36,6 +36,8 @@ class Settings:
     transcript: Path | None = None
     time_scale: float = 1.0
     data_dir: Path | None = None
+    display: bool = True
+    """Voice mode: show the live terminal view (--no-display turns it off)."""
 
 
 def data_dir(chosen: Path | None) -> Path:

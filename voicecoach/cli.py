@@ -16,7 +16,7 @@ from voicecoach.endings import ExitCode
 
 F = Callable[..., Any]
 
-_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir")
+_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir", "no_display")
 
 
 def common_options(func: F) -> F:
@@ -33,6 +33,8 @@ def common_options(func: F) -> F:
         click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                      envvar="VOICECOACH_DATA_DIR", show_envvar=True,
                      help="Where your data is kept. [default: your user data folder]"),
+        click.option("--no-display", is_flag=True, default=None,
+                     help="Voice mode: do not show the live view (count, rest timer, what was heard)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -49,6 +51,7 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
         transcript=merged["transcript"],
         time_scale=1.0 if merged["time_scale"] is None else merged["time_scale"],
         data_dir=merged["data_dir"],
+        display=not merged["no_display"],
     )
 
 
