@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.speech import RATE, babble, say, white_noise, with_noise  # noqa: E402
-from voicecoach.voice.pcm import Clip  # noqa: E402
-from voicecoach.voice.spotter import STOP_THRESHOLD, StopSpotter  # noqa: E402
+from tests.speech import RATE, babble, say, white_noise, with_noise
+from voicecoach.voice.pcm import Clip
+from voicecoach.voice.spotter import STOP_THRESHOLD, StopSpotter
 
 FRAME = 480
 COACH_VOICES = ("en-us+f3", "en-us", "en+m3")
