@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from voicecoach.dialogue.understanding import understand
 from voicecoach.ports import DeviceLost, Expect, Utterance, Vocabulary
 from voicecoach.voice.microphone import Capture, Lost
 from voicecoach.voice.pcm import Clip
@@ -15,6 +16,7 @@ from voicecoach.voice.spotter import Spotted
 SPOTTED_CONFIDENCE = 0.7
 """A spotted "stop" is acted on at once (stopping is always safe) and then confirmed by the dialogue."""
 SPOT_GRACE_SECONDS = 0.3
+VERIFY_EXPECT = Expect.of(Vocabulary.COMMANDS, background=True)
 
 
 class SpeechRecogniser(Protocol):
@@ -46,8 +48,10 @@ class VoiceListener:
         capture: Capture,
         recogniser: SpeechRecogniser,
         clock: RealClock,
+        *,
         echo_share: float = 0.6,
         now: Callable[[], float] = time.monotonic,
+        verify_spotted: bool = True,
     ) -> None:
         self.capture = capture
         self.recogniser = recogniser
@@ -57,6 +61,8 @@ class VoiceListener:
         self.last_speech_dbfs: float | None = None
         """Speech level of the last utterance taken (for ``voicecoach check``)."""
         self.now = now
+        self.verify_spotted = verify_spotted
+        """Ask the recogniser to agree before acting on a spotted "stop" (babble and TV fire the spotter)."""
         self._windows: list[tuple[float, float]] = []
         self._spotted_at: float | None = None
 
@@ -78,7 +84,12 @@ class VoiceListener:
             if isinstance(item, Lost):
                 raise DeviceLost(LOST_MESSAGE.format(reason=item.reason))
             if isinstance(item, Spotted):
-                if expect.background and Vocabulary.COMMANDS in expect.vocabularies and self._counting(item, began):
+                if (
+                    expect.background
+                    and Vocabulary.COMMANDS in expect.vocabularies
+                    and self._counting(item, began)
+                    and self._confirmed(item)
+                ):
                     self._spotted_at = item.at
                     return Utterance(text=item.word, confidence=SPOTTED_CONFIDENCE)
                 continue
@@ -95,6 +106,14 @@ class VoiceListener:
         return hit.at >= began - SPOT_GRACE_SECONDS or any(
             start - SPOT_GRACE_SECONDS <= hit.at <= end for start, end in self._windows
         )
+
+    def _confirmed(self, hit: Spotted) -> bool:
+        """A second opinion on a spotted word: the recogniser must hear the same command in that audio."""
+        if not self.verify_spotted or hit.audio is None:
+            return True
+        utterance = self.recogniser.recognise(hit.audio, VERIFY_EXPECT)
+        heard = understand(utterance.text, VERIFY_EXPECT)
+        return not utterance.rejected and heard == understand(hit.word, VERIFY_EXPECT)
 
     def _already_spotted(self, segment: Segment) -> bool:
         """The utterance holding a word the spotter already reported is not decoded again."""

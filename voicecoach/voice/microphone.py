@@ -11,13 +11,14 @@ import contextlib
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
 
 from voicecoach.voice.devices import DeviceError
-from voicecoach.voice.pcm import Clip, dbfs
+from voicecoach.voice.pcm import Clip, Samples, dbfs
 from voicecoach.voice.quiet import quiet_stderr
 from voicecoach.voice.segmenter import Segment, Segmenter, SegmenterSettings
 from voicecoach.voice.spotter import Spotted, StopSpotter
@@ -25,6 +26,9 @@ from voicecoach.voice.spotter import Spotted, StopSpotter
 RATE = 16000
 FRAME_SAMPLES = 480
 """30 ms frames at 16 kHz."""
+SPOT_AUDIO_SECONDS = 1.2
+SPOT_TAIL_FRAMES = 4
+"""Frames kept after a keyword hit (the spotter can fire before the word has quite ended)."""
 
 
 class EchoWindow(Protocol):
@@ -72,6 +76,8 @@ class Capture:
         self.level_dbfs = -120.0
         """Level of the last frame (for the level meter of ``voicecoach check``)."""
         self.segments: queue.Queue[Segment | Spotted | Lost] = queue.Queue()
+        self._recent: deque[Samples] = deque(maxlen=round(SPOT_AUDIO_SECONDS * RATE / FRAME_SAMPLES))
+        self._pending: tuple[Spotted, int] | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="microphone", daemon=True)
 
@@ -92,6 +98,22 @@ class Capture:
         except queue.Empty:
             return None
 
+    def _spot(self, samples: Samples, start: float, *, echo: bool) -> None:
+        """Run the keyword spotter; a hit is queued a few frames later, with the audio around it."""
+        if self.spotter is None:
+            return
+        # The coach's own sound is hushed in the copy kept for the second opinion (not for the spotter).
+        self._recent.append(samples // 8 if echo else samples)
+        hit = self.spotter.push(samples, start)
+        if hit is not None:
+            self._pending = (hit, SPOT_TAIL_FRAMES)
+        elif self._pending is not None:
+            pending, left = self._pending
+            self._pending = (pending, left - 1) if left > 1 else None
+            if left <= 1:
+                audio = Clip(np.concatenate(list(self._recent)), RATE)
+                self.segments.put(Spotted(pending.word, pending.at, audio))
+
     def _run(self) -> None:
         frame_seconds = FRAME_SAMPLES / RATE
         while not self._stop.is_set():
@@ -111,8 +133,7 @@ class Capture:
             self.level_dbfs = dbfs(samples)
             if self.on_frame is not None:
                 self.on_frame(Clip(samples, RATE))
-            if self.spotter is not None and (hit := self.spotter.push(samples, start)) is not None:
-                self.segments.put(hit)
+            self._spot(samples, start, echo=echo)
             segment = self.segmenter.push(samples, start, echo=echo)
             if segment is not None:
                 self.segments.put(segment)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from voicecoach.voice.pcm import Samples
+from voicecoach.voice.pcm import Clip, Samples
 
 STOP_THRESHOLD = 1e-25
 DEBOUNCE_SECONDS = 1.0
@@ -24,6 +24,8 @@ class Spotted:
 
     word: str
     at: float
+    audio: Clip | None = None
+    """The last second or so of sound up to (and a little after) the hit, for a second opinion."""
 
 
 class StopSpotter:
