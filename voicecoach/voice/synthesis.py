@@ -163,11 +163,11 @@ def list_voices() -> list[VoiceInfo]:
 
 
 def resolve_voice(voice: str, voices: list[VoiceInfo] | None = None) -> str:
-    """``voice`` if espeak-ng knows its base voice (an id, the id's last part, or a name), else UnknownVoice."""
+    """``voice`` if espeak-ng knows its base voice (an id, its last part, a name or a language), else UnknownVoice."""
     base = voice.split("+", 1)[0].strip().lower()
     known = voices if voices is not None else list_voices()
     for v in known:
-        if base in (v.id.lower(), v.id.rsplit("/", 1)[-1].lower(), v.name.lower()):
+        if base in (v.id.lower(), v.id.rsplit("/", 1)[-1].lower(), v.name.lower(), *v.languages):
             return voice
     raise UnknownVoice(f"Unknown voice {voice!r}. See the voices with: voicecoach voices")
 
