@@ -36,6 +36,12 @@ class Settings:
     transcript: Path | None = None
     time_scale: float = 1.0
     data_dir: Path | None = None
+    voice: str = "en-us"
+    """espeak-ng voice for voice mode (``voicecoach voices``); a variant may follow "+"."""
+    rate: int = 150
+    """Words per minute."""
+    volume: float = 1.0
+    """0 to 1, for speech and cue sounds."""
 
 
 def data_dir(chosen: Path | None) -> Path:

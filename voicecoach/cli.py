@@ -16,7 +16,7 @@ from voicecoach.endings import ExitCode
 
 F = Callable[..., Any]
 
-_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir")
+_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir", "voice", "rate", "volume")
 
 
 def common_options(func: F) -> F:
@@ -33,6 +33,12 @@ def common_options(func: F) -> F:
         click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                      envvar="VOICECOACH_DATA_DIR", show_envvar=True,
                      help="Where your data is kept. [default: your user data folder]"),
+        click.option("--voice", default=None, metavar="ID",
+                     help='The voice, e.g. en-us, en-gb, en-us+f3 (see "voicecoach voices"). [default: en-us]'),
+        click.option("--rate", type=click.IntRange(80, 450), default=None, metavar="WPM",
+                     help="Speaking rate in words per minute, 80 to 450. [default: 150]"),
+        click.option("--volume", type=click.FloatRange(0, 1), default=None, metavar="X",
+                     help="Loudness of the voice and cue sounds, 0 to 1. [default: 1]"),
     ]
     for option in reversed(options):
         func = option(func)
@@ -49,6 +55,9 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
         transcript=merged["transcript"],
         time_scale=1.0 if merged["time_scale"] is None else merged["time_scale"],
         data_dir=merged["data_dir"],
+        voice=merged["voice"] or "en-us",
+        rate=150 if merged["rate"] is None else merged["rate"],
+        volume=1.0 if merged["volume"] is None else merged["volume"],
     )
 
 
@@ -184,6 +193,31 @@ def list_exercises() -> None:
             amount = f"{dose.reps} holds of {dose.hold_seconds} s" if ex.kind is Kind.HOLD else f"{dose.reps} lifts"
             each_side = ", each side" if dose.per_side else ""
             click.echo(f"    level {dose.level}: {amount} x {dose.sets} set(s){each_side}")
+
+
+@cli.command(name="voices")
+@click.option("--all", "show_all", is_flag=True, help="List every language, not only English.")
+def list_voices(show_all: bool) -> None:
+    """List the voices the coach can speak with (use the first column with --voice).
+
+    A voice can take a variant after "+": m1-m7 (men), f1-f5 (women), klatt...
+
+    \b
+    Examples:
+      voicecoach voices
+      voicecoach session --voice en-gb+f3 --rate 140
+    """
+    from voicecoach.voice.errors import VoiceError  # noqa: PLC0415 (text mode imports no audio library)
+    from voicecoach.voice.synthesis import list_voices as voices  # noqa: PLC0415
+
+    try:
+        found = voices()
+    except VoiceError as err:
+        click.echo(f"voicecoach: {err}", err=True)
+        sys.exit(int(ExitCode.DEVICE))
+    for voice in found:
+        if show_all or voice.english:
+            click.echo(f"{voice.id.rsplit('/', 1)[-1]:<24} {voice.name}")
 
 
 def main() -> None:
