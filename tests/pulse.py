@@ -44,7 +44,7 @@ class Pulse:
 def start_pulse(folder: Path) -> tuple[Pulse, subprocess.Popen[bytes]]:
     """Start the server in the foreground (as a child process) and wait until it answers."""
     socket = folder / "native"
-    (folder / "home").mkdir()
+    (folder / "home").mkdir(parents=True)
     (folder / "run").mkdir()
     config = folder / "test.pa"
     config.write_text(CONFIG.format(socket=socket))
