@@ -8,6 +8,10 @@ extras="${1:-}"
 # espeak-ng: the voice; portaudio19-dev + gcc + python3-dev: to build PyAudio; alsa-utils: aplay,
 # which pyttsx3 uses on Linux; python3-venv: for .venv.
 system_packages=(python3 python3-venv python3-dev gcc portaudio19-dev espeak-ng libespeak-ng1 alsa-utils)
+# Tests: a private PulseAudio server is the sound card (tests/pulse.py); PortAudio reaches it through ALSA's pulse plugin.
+if [ "$extras" = "test" ]; then
+    system_packages+=(pulseaudio pulseaudio-utils libasound2-plugins)
+fi
 
 if command -v apt-get >/dev/null 2>&1; then
     missing=()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from voicecoach.dialogue.conversation import AskingPolicy, Conversation
 from voicecoach.events import Emitter, Event
-from voicecoach.ports import Expect, InputClosed, Utterance
+from voicecoach.ports import Expect, InputClosed, Sound, Utterance
 
 
 class FakeClock:
@@ -79,11 +79,14 @@ class ScriptedListener:
 
 
 class RecordingSpeaker:
-    """Records (time, text) of everything said."""
+    """Records (time, text) of everything said, and (time, sound, deadline) of every cue sound."""
+
+    lead_seconds = 0.0
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.lines: list[tuple[float, str]] = []
+        self.cues: list[tuple[float, Sound, float | None]] = []
 
     def say(self, text: str) -> None:
         self.lines.append((self.clock.now(), text))
@@ -91,6 +94,9 @@ class RecordingSpeaker:
     def say_at(self, deadline: float, text: str) -> None:
         self.clock.sleep_until(deadline)
         self.say(text)
+
+    def cue(self, sound: Sound, deadline: float | None = None) -> None:
+        self.cues.append((self.clock.now(), sound, deadline))
 
     @property
     def texts(self) -> list[str]:

@@ -265,3 +265,44 @@ def test_listening_is_announced_for_questions_but_not_while_counting():
     asked = r.of_type("asked")
     assert [e.t for e in listening] == [e.t for e in asked]  # one per question, none for the counting
     assert all("yes_no" in e.expect for e in listening)
+def test_cue_sounds_mark_get_ready_start_release_rest_over_and_set_done():
+    from voicecoach.ports import Sound  # noqa: PLC0415
+
+    r, coach = coach_for([])
+    coach.run(plan_item("E2").with_dose(reps=2, sets=2, hold_seconds=10))
+    cues = [(t, sound) for t, sound, _ in r.speaker.cues]
+    # get ready 5 s; hold 5..15; rest 10 s; hold 25..35; set done; rest 30 s; hold 65..75; rest; hold 85..95
+    assert cues == [
+        (0.0, Sound.GET_READY),
+        (5.0, Sound.START), (15.0, Sound.RELEASE), (25.0, Sound.REST_OVER),
+        (25.0, Sound.START), (35.0, Sound.RELEASE), (35.0, Sound.SET_DONE), (65.0, Sound.REST_OVER),
+        (65.0, Sound.START), (75.0, Sound.RELEASE), (85.0, Sound.REST_OVER),
+        (85.0, Sound.START), (95.0, Sound.RELEASE), (95.0, Sound.SET_DONE),
+    ]
+    releases = [deadline for _, sound, deadline in r.speaker.cues if sound is Sound.RELEASE]
+    assert releases == [15.0, 35.0, 75.0, 95.0]  # at the hold's end, scheduled
+
+
+def test_reps_are_cued_to_start_and_release():
+    from voicecoach.ports import Sound  # noqa: PLC0415
+
+    r, coach = coach_for([])
+    coach.run(plan_item("E3").with_dose(reps=2, sets=1))
+    assert [sound for _, sound, _ in r.speaker.cues] == [Sound.GET_READY, Sound.START, Sound.RELEASE, Sound.SET_DONE]
+
+
+def test_a_speaker_that_needs_a_lead_gets_each_count_that_much_before_its_deadline():
+    r, coach = coach_for([])
+    handed = []
+    r.speaker.lead_seconds = 0.2
+    say_at = r.speaker.say_at
+
+    def early(deadline, text):
+        handed.append((r.clock.now(), deadline))
+        say_at(deadline, text)
+
+    r.speaker.say_at = early
+    coach.run(plan_item("E2").with_dose(reps=1))
+    assert len(handed) == 10
+    assert all(deadline - now == pytest.approx(0.2) for now, deadline in handed)
+    assert [e.held_seconds for e in r.of_type("hold_done")] == [10.0]

@@ -38,6 +38,12 @@ class Settings:
     data_dir: Path | None = None
     display: bool = True
     """Voice mode: show the live terminal view (--no-display turns it off)."""
+    voice: str = "en-us"
+    """espeak-ng voice for voice mode (``voicecoach voices``); a variant may follow "+"."""
+    rate: int = 150
+    """Words per minute."""
+    volume: float = 1.0
+    """0 to 1, for speech and cue sounds."""
 
 
 def data_dir(chosen: Path | None) -> Path:

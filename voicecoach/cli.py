@@ -16,7 +16,7 @@ from voicecoach.endings import ExitCode
 
 F = Callable[..., Any]
 
-_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir", "no_display")
+_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir", "no_display", "voice", "rate", "volume")
 
 
 def common_options(func: F) -> F:
@@ -35,6 +35,12 @@ def common_options(func: F) -> F:
                      help="Where your data is kept. [default: your user data folder]"),
         click.option("--no-display", is_flag=True, default=None,
                      help="Voice mode: do not show the live view (count, rest timer, what was heard)."),
+        click.option("--voice", default=None, metavar="ID",
+                     help='The voice, e.g. en-us, en-gb, en-us+f3 (see "voicecoach voices"). [default: en-us]'),
+        click.option("--rate", type=click.IntRange(80, 450), default=None, metavar="WPM",
+                     help="Speaking rate in words per minute, 80 to 450. [default: 150]"),
+        click.option("--volume", type=click.FloatRange(0, 1), default=None, metavar="X",
+                     help="Loudness of the voice and cue sounds, 0 to 1. [default: 1]"),
     ]
     for option in reversed(options):
         func = option(func)
@@ -52,6 +58,9 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
         time_scale=1.0 if merged["time_scale"] is None else merged["time_scale"],
         data_dir=merged["data_dir"],
         display=not merged["no_display"],
+        voice=merged["voice"] or "en-us",
+        rate=150 if merged["rate"] is None else merged["rate"],
+        volume=1.0 if merged["volume"] is None else merged["volume"],
     )
 
 
@@ -210,6 +219,29 @@ def devices(json_output: bool) -> None:
     if not found and not json_output:
         click.echo(sound.NO_DEVICES_HINT, err=True)
         sys.exit(int(ExitCode.DEVICE))
+@cli.command(name="voices")
+@click.option("--all", "show_all", is_flag=True, help="List every language, not only English.")
+def list_voices(show_all: bool) -> None:
+    """List the voices the coach can speak with (use the first column with --voice).
+
+    A voice can take a variant after "+": m1-m7 (men), f1-f5 (women), klatt...
+
+    \b
+    Examples:
+      voicecoach voices
+      voicecoach session --voice en-gb+f3 --rate 140
+    """
+    from voicecoach.voice.errors import VoiceError  # noqa: PLC0415 (text mode imports no audio library)
+    from voicecoach.voice.synthesis import list_voices as voices  # noqa: PLC0415
+
+    try:
+        found = voices()
+    except VoiceError as err:
+        click.echo(f"voicecoach: {err}", err=True)
+        sys.exit(int(ExitCode.DEVICE))
+    for voice in found:
+        if show_all or voice.english:
+            click.echo(f"{voice.id.rsplit('/', 1)[-1]:<24} {voice.name}")
 
 
 def main() -> None:

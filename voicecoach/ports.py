@@ -35,6 +35,16 @@ class Expect:
         return cls(frozenset(vocabularies), background)
 
 
+class Sound(StrEnum):
+    """A cue sound the coach plays (a chime, not words)."""
+
+    GET_READY = "get_ready"
+    START = "start"
+    RELEASE = "release"
+    REST_OVER = "rest_over"
+    SET_DONE = "set_done"
+
+
 @dataclass(frozen=True)
 class Utterance:
     """What the listener caught: typed text, or a recogniser's hypothesis."""
@@ -64,7 +74,18 @@ class Speaker(Protocol):
         """Speak a sentence; returns when it has been spoken."""
 
     def say_at(self, deadline: float, text: str) -> None:
-        """Speak a short cue (a count) so that it starts at ``deadline`` on the coach's clock."""
+        """Speak a short cue (a count) so that it starts at ``deadline`` on the coach's clock.
+
+        A voice returns as soon as the words are queued (the coach goes back to listening); it must
+        be called at least ``lead_seconds`` before the deadline for the words to start on time.
+        """
+
+    def cue(self, sound: Sound, deadline: float | None = None) -> None:
+        """Play a cue sound at ``deadline`` (None: now, after anything already queued); returns at once."""
+
+    @property
+    def lead_seconds(self) -> float:
+        """How long before a deadline ``say_at`` and ``cue`` must be called (0 for text)."""
 
 
 class Listener(Protocol):

@@ -33,6 +33,10 @@ class ScaledClock:
         while (remaining := (deadline - self.now()) * self.scale) > 0:
             time.sleep(remaining)
 
+    def monotonic_at(self, t: float) -> float:
+        """The ``time.monotonic()`` reading at coach time ``t`` (the sound device's clock)."""
+        return self._real_start + t * self.scale
+
     def real_seconds_until(self, deadline: float | None) -> float | None:
         """Real seconds until a coach-time deadline (None: no deadline); 0 when it has passed."""
         if deadline is None:

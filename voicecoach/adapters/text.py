@@ -13,7 +13,7 @@ from collections import deque
 from typing import IO, Protocol
 
 from voicecoach.dialogue.understanding import CommandWord, understand
-from voicecoach.ports import Expect, InputClosed, Utterance
+from voicecoach.ports import Expect, InputClosed, Sound, Utterance
 
 
 class Clock(Protocol):
@@ -29,6 +29,9 @@ class Clock(Protocol):
 class TextSpeaker:
     """Prints what the coach says, one line each, flushed at once."""
 
+    lead_seconds = 0.0
+    """Printing takes no time to start: counts are printed at their deadlines."""
+
     def __init__(self, clock: Clock, out: IO[str] | None = None) -> None:
         self.clock = clock
         self.out = out or sys.stdout
@@ -41,6 +44,9 @@ class TextSpeaker:
         """Print a count at its deadline."""
         self.clock.sleep_until(deadline)
         self.say(text)
+
+    def cue(self, sound: Sound, deadline: float | None = None) -> None:
+        """Cue sounds are not printed: the words around them say the same."""
 
 
 class LineSource(Protocol):

@@ -15,6 +15,7 @@ from voicecoach.dialogue.conversation import Conversation, Question
 from voicecoach.dialogue.understanding import Answer, Command, CommandWord
 from voicecoach.endings import How, SessionOver
 from voicecoach.events import CommandHeard, Count, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
+from voicecoach.ports import Sound
 
 
 class SkipExercise(Exception):
@@ -124,12 +125,14 @@ class ExerciseCoach:
                 exercise=exercise.id, set=set_no, side=side, reps=done,
                 duration_seconds=round(self.clock.now() - started, 3),
             ))
+            self.talk.cue(Sound.SET_DONE)
             if set_no < item.dose.sets:
                 self._say(self.phrases["set_done"].format(set=set_no, sets=item.dose.sets))
                 self._rest(item, set_no, self.timing.rest_between_sets_seconds)
 
     def _get_ready(self) -> None:
         seconds = self.timing.get_ready_seconds
+        self.talk.cue(Sound.GET_READY)
         self._say(self.phrases["get_ready"].format(seconds=_number(seconds)))
         end = _MovingDeadline(self.clock.now() + seconds)
         self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end.at - self.clock.now()))
@@ -147,6 +150,7 @@ class ExerciseCoach:
         exercise, seconds = item.exercise, int(item.dose.hold_seconds or 0)
         go = exercise.go.format(side=_side_words(side))
         self._instruct(go)
+        self.talk.cue(Sound.START)
         start, done = self.clock.now(), 0
         holds_after = item.dose.reps - hold_no
         self._left = lambda: self._left_with_more(
@@ -155,7 +159,7 @@ class ExerciseCoach:
         cues = hold_cues(start, seconds)
         while cues:
             cue = cues.pop(0)
-            if self._wait(cue.at).resumed:
+            if self._wait(cue.at - self.talk.lead).resumed:
                 self._instruct(go)
                 start = self.clock.now() - done
                 cues = hold_cues(start, seconds, done)
@@ -163,8 +167,10 @@ class ExerciseCoach:
             if cue.kind is CueKind.COUNT:
                 done = cue.n
                 self._count(item, side, set_no, cue.at, cue.n, hold=hold_no)
+        end = start + seconds
+        self.talk.cue(Sound.RELEASE, end)
+        held = max(self.clock.now(), end) - start  # not counting the time it takes to say "release"
         self._say(exercise.release)
-        held = self.clock.now() - start
         self._current.holds_done += 1
         self._current.hold_durations.append(held)
         self.talk.emit(HoldDone(
@@ -174,13 +180,14 @@ class ExerciseCoach:
         """One set of repetitions at the current pace: each count starts a repetition."""
         reps, lead = item.dose.reps, self.timing.count_lead_seconds
         self._instruct(item.exercise.go)
+        self.talk.cue(Sound.START)
         rep_start, n = self.clock.now() + lead, 1
         sets_after = item.dose.sets - set_no
         self._left = lambda: self._left_with_more(self.phrases["left_in_set"].format(reps=reps - n + 1), sets_after)
         while n <= reps:
             cadence = self.pace.seconds
             for cue in rep_cues(rep_start, n, cadence, self.timing.lower_cue_fraction):
-                if self._wait(cue.at).resumed:
+                if self._wait(cue.at - self.talk.lead).resumed:
                     self._instruct(item.exercise.go)
                     rep_start = self.clock.now() + lead
                     break
@@ -192,8 +199,9 @@ class ExerciseCoach:
                 self._current.reps_done += 1
                 rep_start += cadence
                 n += 1
-        while self._wait(rep_start).resumed:
+        while self._wait(rep_start - self.talk.lead).resumed:
             rep_start = self.clock.now()
+        self.talk.cue(Sound.RELEASE, rep_start)
         self._say(item.exercise.release)
         return reps
 
@@ -218,6 +226,7 @@ class ExerciseCoach:
             self._wait_extending(end, before=end.at - reminder)
             self._say(self.phrases["rest_reminder"].format(seconds=_number(end.at - self.clock.now())))
         self._wait_extending(end)
+        self.talk.cue(Sound.REST_OVER)
 
     # --- listening while counting ------------------------------------------------------------
 

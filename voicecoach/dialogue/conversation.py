@@ -15,7 +15,7 @@ from voicecoach import data
 from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, understand
 from voicecoach.endings import How, SessionOver
 from voicecoach.events import Answered, Asked, EventSink, Heard, Listening, Said
-from voicecoach.ports import Clock, Expect, InputClosed, Listener, Speaker, Utterance, Vocabulary
+from voicecoach.ports import Clock, Expect, InputClosed, Listener, Sound, Speaker, Utterance, Vocabulary
 
 
 class _Again(Enum):
@@ -98,6 +98,15 @@ class Conversation:
         """Say a short cue at a deadline."""
         self.emit(Said(text=text))
         self.speaker.say_at(deadline, text)
+
+    def cue(self, sound: Sound, deadline: float | None = None) -> None:
+        """Play a cue sound (now, or at a deadline)."""
+        self.speaker.cue(sound, deadline)
+
+    @property
+    def lead(self) -> float:
+        """How long before a deadline the speaker must be given a count or a cue."""
+        return self.speaker.lead_seconds
 
     def ask(self, question: Question) -> Answer | int | None:
         """Ask until understood or out of attempts; returns the answer (None: no number given)."""

@@ -1,0 +1,5 @@
+"""Shared fixtures."""
+
+from tests.pulse import pulse
+
+__all__ = ["pulse"]

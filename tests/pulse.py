@@ -1,0 +1,95 @@
+"""A private PulseAudio server for tests on real audio paths (no sound card needed).
+
+Two null sinks: ``speaker`` (where the coach plays) and ``room`` (what the microphone hears; its
+monitor is the default source), and a loopback speaker.monitor -> room, as in docs/voice-lab
+(FINDINGS.md Q5). The server lives in a temporary folder, answers on its own socket, and is killed
+by its pid when the tests are done.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CONFIG = """\
+load-module module-native-protocol-unix auth-anonymous=1 socket={socket}
+load-module module-null-sink sink_name=speaker sink_properties=device.description=speaker rate=22050 channels=1
+load-module module-null-sink sink_name=room sink_properties=device.description=room rate=16000 channels=1
+set-default-sink speaker
+set-default-source room.monitor
+load-module module-loopback source=speaker.monitor sink=room latency_msec=20 source_dont_move=true sink_dont_move=true
+"""
+WARM_UP = 2.2
+"""Seconds the loopback takes before room.monitor streams in real time (FINDINGS.md Q5: ~2.0 s)."""
+
+
+@dataclass(frozen=True)
+class Pulse:
+    """A running private server."""
+
+    server: str
+    """The PULSE_SERVER value that reaches it."""
+    folder: Path
+
+
+def start_pulse(folder: Path) -> tuple[Pulse, subprocess.Popen[bytes]]:
+    """Start the server in the foreground (as a child process) and wait until it answers."""
+    socket = folder / "native"
+    (folder / "home").mkdir(parents=True)
+    (folder / "run").mkdir()
+    config = folder / "test.pa"
+    config.write_text(CONFIG.format(socket=socket))
+    env = {**os.environ, "HOME": str(folder / "home"), "PULSE_RUNTIME_PATH": str(folder / "run")}
+    env.pop("PULSE_SERVER", None)
+    process = subprocess.Popen(
+        ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--system=false", "-n",
+         "-F", str(config), "--disable-shm=yes", f"--log-target=file:{folder / 'pulse.log'}"],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    pulse = Pulse(f"unix:{socket}", folder)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"pulseaudio exited: {(folder / 'pulse.log').read_text(errors='replace')[-2000:]}")
+        probe = subprocess.run(["pactl", "info"], env={**env, "PULSE_SERVER": pulse.server},
+                               capture_output=True, check=False)
+        if probe.returncode == 0:
+            return pulse, process
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("pulseaudio did not answer within 10 s")
+
+
+@pytest.fixture(scope="session")
+def pulse() -> Iterator[Pulse]:
+    """A private PulseAudio, warmed up, with PULSE_SERVER set for this process while it runs."""
+    if shutil.which("pulseaudio") is None or shutil.which("pactl") is None:
+        pytest.skip("pulseaudio is not installed (scripts/install.sh test installs it): no virtual sound device")
+    folder = Path(tempfile.mkdtemp(prefix="voicecoach-pulse-"))
+    server, process = start_pulse(folder)
+    saved = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = server.server
+    time.sleep(WARM_UP)
+    try:
+        yield server
+    finally:
+        if saved is None:
+            os.environ.pop("PULSE_SERVER", None)
+        else:
+            os.environ["PULSE_SERVER"] = saved
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(folder, ignore_errors=True)

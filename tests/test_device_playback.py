@@ -1,0 +1,75 @@
+"""The real PyAudio player over a private PulseAudio: counts played on a schedule of absolute deadlines
+are recorded from the speaker's monitor and their starts measured in the recording."""
+
+import os
+import shutil
+import time
+
+import pytest
+
+from tests.onsets import nearest, onsets
+from tests.pulse import Pulse, start_pulse
+from tests.recorder import MonitorRecorder
+from voicecoach.voice.clips import ClipCache
+from voicecoach.voice.errors import OutputDeviceError
+from voicecoach.voice.pcm import Clip
+from voicecoach.voice.playback import DeviceSink, Player
+from voicecoach.voice.speaker import VoiceSpeaker
+from voicecoach.voice.synthesis import Pyttsx3Synthesiser
+
+COUNTS = 5
+
+
+def test_counts_played_through_pulseaudio_start_within_50_ms_of_their_deadlines(pulse: Pulse, tmp_path):
+    speaker = VoiceSpeaker(ClipCache(Pyttsx3Synthesiser(), tmp_path), Player(DeviceSink()))
+    speaker.clips.prepare([str(n) for n in range(1, COUNTS + 1)])
+    recorder = MonitorRecorder("speaker.monitor")
+    try:
+        time.sleep(0.5)
+        deadlines = [time.monotonic() + 1.0 + n for n in range(COUNTS)]
+        for n, deadline in enumerate(deadlines, 1):
+            time.sleep(max(0.0, deadline - speaker.lead_seconds - time.monotonic()))
+            speaker.say_at(deadline, str(n))  # the player's clock is time.monotonic(): no mapping
+        speaker.player.wait()
+        time.sleep(0.3)
+    finally:
+        audio, first_sample_at = recorder.stop()
+        speaker.close()
+    heard = [first_sample_at + t for t in onsets(audio)]
+    errors = [nearest(heard, d) - d for d in deadlines]
+    assert len(heard) >= COUNTS
+    # Measured here: +10 ms each, 1 ms apart (the monitor's own delivery); 50 ms is the acceptance bound.
+    assert max(abs(e) for e in errors) < 0.05, errors
+    assert max(errors) - min(errors) < 0.02, errors  # no drift or jitter from count to count
+    for d in deadlines:
+        assert speaker.log.playing(d + 0.1)
+
+
+def test_a_missing_output_device_is_a_typed_error_with_a_message(pulse: Pulse):
+    with pytest.raises(OutputDeviceError, match="Cannot play sound"):
+        DeviceSink(device=999)
+
+
+def test_losing_the_sound_server_mid_session_is_a_typed_error(tmp_path):
+    if shutil.which("pulseaudio") is None:
+        pytest.skip("pulseaudio is not installed (scripts/install.sh test installs it): no sound server to lose")
+    server, process = start_pulse(tmp_path)
+    saved = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = server.server
+    try:
+        player = Player(DeviceSink())
+        player.play(Clip.silence(0.1, 22050)).wait()
+        process.kill()
+        process.wait()
+        with pytest.raises(OutputDeviceError, match="sound output failed"):
+            for _ in range(50):
+                player.play(Clip.silence(0.1, 22050)).wait()
+        player.close()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if saved is None:
+            os.environ.pop("PULSE_SERVER", None)
+        else:
+            os.environ["PULSE_SERVER"] = saved

@@ -1,0 +1,23 @@
+"""Typed failures of the voice layer, each with a one-line message a person can act on.
+
+The composition root turns them into exit code 6 (or a fall back to text mode); they never reach
+the user as a traceback.
+"""
+
+from __future__ import annotations
+
+
+class VoiceError(RuntimeError):
+    """The voice layer cannot do its job; ``str(error)`` is the user-facing message."""
+
+
+class SpeechUnavailable(VoiceError):
+    """Nothing can synthesise speech (espeak-ng or its library is missing or broken)."""
+
+
+class UnknownVoice(VoiceError):
+    """The --voice given is not a voice espeak-ng knows."""
+
+
+class OutputDeviceError(VoiceError):
+    """No sound output device, or it failed (PortAudio error, device lost mid-session)."""
