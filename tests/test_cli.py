@@ -28,7 +28,7 @@ def test_version():
     assert result.exit_code == 0 and __version__ in result.output
 
 
-@pytest.mark.parametrize("command", [[], ["session"], ["triage"], ["exercise"], ["exercises"]])
+@pytest.mark.parametrize("command", [[], ["session"], ["triage"], ["exercise"], ["exercises"], ["history"], ["forget"]])
 def test_every_command_has_help_with_an_example(command):
     result = invoke([*command, "--help"])
     assert result.exit_code == 0
@@ -37,7 +37,7 @@ def test_every_command_has_help_with_an_example(command):
 
 
 def test_every_registered_command_is_covered_by_the_help_test():
-    assert set(cli.commands) == {"session", "triage", "exercise", "exercises"}
+    assert set(cli.commands) == {"session", "triage", "exercise", "exercises", "history", "forget"}
 
 
 def test_triage_json_prints_exactly_one_object_on_stdout():

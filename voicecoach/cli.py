@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -13,10 +14,13 @@ from voicecoach import __version__, app
 from voicecoach.coach import catalogue
 from voicecoach.coach.catalogue import Kind, PlanItem
 from voicecoach.endings import ExitCode
+from voicecoach.history import view as history_view
+from voicecoach.history.plot import PlotUnavailable, draw
+from voicecoach.history.store import HistoryError
 
 F = Callable[..., Any]
 
-_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir")
+_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir", "no_history")
 
 
 def common_options(func: F) -> F:
@@ -33,6 +37,8 @@ def common_options(func: F) -> F:
         click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                      envvar="VOICECOACH_DATA_DIR", show_envvar=True,
                      help="Where your data is kept. [default: your user data folder]"),
+        click.option("--no-history", is_flag=True, default=None,
+                     help="A one-off session: do not read or keep the history."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -49,6 +55,7 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
         transcript=merged["transcript"],
         time_scale=1.0 if merged["time_scale"] is None else merged["time_scale"],
         data_dir=merged["data_dir"],
+        history=not merged["no_history"],
     )
 
 
@@ -186,8 +193,98 @@ def list_exercises() -> None:
             click.echo(f"    level {dose.level}: {amount} x {dose.sets} set(s){each_side}")
 
 
+def _data_folder(ctx: click.Context, data_dir: Path | None) -> Path:
+    outer: dict[str, Any] = ctx.obj or {}
+    try:
+        return app.data_dir(data_dir if data_dir is not None else outer.get("data_dir"))
+    except app.SetupError as err:
+        _fail(ctx, str(err))
+
+
+def _fail(ctx: click.Context, message: str) -> NoReturn:
+    click.echo(f"voicecoach: {message}", err=True)
+    ctx.exit(int(ExitCode.USAGE))
+
+
+def _data_dir_option(func: F) -> F:
+    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        envvar="VOICECOACH_DATA_DIR", show_envvar=True,
+                        help="Where your data is kept. [default: your user data folder]")(func)
+
+
+@cli.command(name="history")
+@click.option("--json", "as_json", is_flag=True, help="Print the sessions as a JSON array.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the sessions as CSV, one row each.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE.png",
+              help="Also draw the pain trend and the exercise volume into a PNG (needs voicecoach[plot]).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Only sessions from this date on.")
+@_data_dir_option
+@click.pass_context
+def history_command(ctx: click.Context, /, as_json: bool, as_csv: bool, plot: Path | None,
+                    since: Any, data_dir: Path | None) -> None:
+    """Your past sessions: date, outcome, exercises done, pain before -> after, how each ended.
+
+    \b
+    Examples:
+      voicecoach history
+      voicecoach history --since 2025-01-01 --json
+      voicecoach history --csv > sessions.csv
+      voicecoach history --plot progress.png
+    """
+    if as_json and as_csv:
+        raise click.UsageError("choose --json or --csv, not both")
+    folder = _data_folder(ctx, data_dir)
+    how = history_view.Format.JSON if as_json else history_view.Format.CSV if as_csv else history_view.Format.TABLE
+    try:
+        sessions = history_view.read(folder, since.date() if since else None,
+                                     warn=lambda message: click.echo(f"voicecoach: {message}", err=True))
+        if plot is not None:
+            draw(sessions, plot)
+    except (HistoryError, PlotUnavailable) as err:
+        _fail(ctx, str(err))
+    except OSError as err:
+        _fail(ctx, f"Cannot write the plot {plot}: {err.strerror or err}")
+    click.echo(history_view.render(sessions, how))
+    if plot is not None:
+        click.echo(f"Plot of {len(sessions)} session(s) written to {plot}", err=True)
+
+
+@cli.command()
+@click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
+@_data_dir_option
+@click.pass_context
+def forget(ctx: click.Context, /, yes: bool, data_dir: Path | None) -> None:
+    """Delete your stored history: every session, for good. Asks first.
+
+    \b
+    Examples:
+      voicecoach forget
+      voicecoach forget --yes --data-dir ~/voicecoach-test
+    """
+    folder = _data_folder(ctx, data_dir)
+    count, running = history_view.stored_sessions(folder)
+    if running:
+        _fail(ctx, f"A session is still running (session {running[0]}); end it first, then forget.")
+    if count == 0:
+        click.echo("There is no stored history.")
+        return
+    question = f"Delete all {count} sessions?" if count is not None else f"Delete the history in {folder}?"
+    if not yes and not click.confirm(question, default=False):
+        click.echo("Nothing was deleted.")
+        return
+    removed = history_view.forget(folder)
+    click.echo(f"Deleted {'the history' if count is None else f'{count} sessions'} ({len(removed)} file(s)).")
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends a session like Ctrl-C: kept as interrupted, exit code 130."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(prog_name="voicecoach")
     except KeyboardInterrupt:

@@ -1,0 +1,11 @@
+"""Every test gets its own empty data folder, so no test reads or writes the real history (or
+another test's: a red flag kept by one test would be carried into the next one's triage)."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path_factory, monkeypatch):
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("VOICECOACH_DATA_DIR", str(folder))
+    return folder
