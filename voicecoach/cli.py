@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -207,9 +208,19 @@ def _fail(ctx: click.Context, message: str) -> NoReturn:
 
 
 def _data_dir_option(func: F) -> F:
+    # No envvar here: it would override a --data-dir given before the command name (app.data_dir reads it).
     return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        envvar="VOICECOACH_DATA_DIR", show_envvar=True,
-                        help="Where your data is kept. [default: your user data folder]")(func)
+                        help="Where your data is kept (also VOICECOACH_DATA_DIR). "
+                             "[default: your user data folder]")(func)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-03-01") from None
 
 
 @cli.command(name="history")
@@ -217,12 +228,11 @@ def _data_dir_option(func: F) -> F:
 @click.option("--csv", "as_csv", is_flag=True, help="Print the sessions as CSV, one row each.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE.png",
               help="Also draw the pain trend and the exercise volume into a PNG (needs voicecoach[plot]).")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="Only sessions from this date on.")
+@click.option("--since", callback=_date, default=None, metavar="YYYY-MM-DD", help="Only sessions from this date on.")
 @_data_dir_option
 @click.pass_context
 def history_command(ctx: click.Context, /, as_json: bool, as_csv: bool, plot: Path | None,
-                    since: Any, data_dir: Path | None) -> None:
+                    since: date | None, data_dir: Path | None) -> None:
     """Your past sessions: date, outcome, exercises done, pain before -> after, how each ended.
 
     \b
@@ -237,7 +247,7 @@ def history_command(ctx: click.Context, /, as_json: bool, as_csv: bool, plot: Pa
     folder = _data_folder(ctx, data_dir)
     how = history_view.Format.JSON if as_json else history_view.Format.CSV if as_csv else history_view.Format.TABLE
     try:
-        sessions = history_view.read(folder, since.date() if since else None,
+        sessions = history_view.read(folder, since,
                                      warn=lambda message: click.echo(f"voicecoach: {message}", err=True))
         if plot is not None:
             draw(sessions, plot)

@@ -40,7 +40,7 @@ def draw(sessions: Sequence[SessionRecord], path: Path) -> None:
     if len(xs) > 20:
         for index, label in enumerate(lifts_axes.get_xticklabels()):
             label.set_visible(index % (len(xs) // 20 + 1) == 0)
-    lifts_axes.set_xlabel("session")
+    lifts_axes.set_xlabel("date of session")
     first, last = (sessions[0], sessions[-1]) if sessions else (None, None)
     span = f"{first.started_at.astimezone():%d %b %Y} to {last.started_at.astimezone():%d %b %Y}" if first and last \
         else "no sessions yet"
@@ -57,8 +57,10 @@ def _pain(axes: Any, sessions: Sequence[SessionRecord], xs: list[int]) -> None:
             if change:
                 axes.annotate("", xy=(x, s.pain_after), xytext=(x, s.pain_before),
                               arrowprops={"arrowstyle": "->", "color": colour, "lw": 2})
+        if s.how == "referred":
+            axes.axvspan(x - 0.4, x + 0.4, color="#f4cccc", zorder=0)
         if s.how in _NOT_FINISHED:
-            axes.annotate(_NOT_FINISHED[s.how], (x, 10.3), ha="center", fontsize=8, color="#d62728")
+            axes.annotate(_NOT_FINISHED[s.how], (x, 10.3), ha="center", fontsize=8, color="#a61c1c")
     before = [(x, s.pain_before) for x, s in zip(xs, sessions, strict=True) if s.pain_before is not None]
     after = [(x, s.pain_after) for x, s in zip(xs, sessions, strict=True) if s.pain_after is not None]
     if before:

@@ -38,7 +38,8 @@ class _Row:
     def __init__(self, row_id: int, record: ExerciseRecord) -> None:
         self.id = row_id
         self.record = record
-        self.reps_seen: set[tuple[str | None, int, int]] = set()
+        self.counting: tuple[str | None, int, int] | None = None
+        """The repetition being counted (side, set, number), not yet done."""
 
 
 class Recorder:
@@ -100,15 +101,18 @@ class Recorder:
             case ExerciseStarted():
                 self._started(event)
             case Count(rep=int(rep)) if self._current is not None:
+                # A repetition is done when the next one is counted (a resumed one is counted again).
                 key = (event.side, event.set, rep)
-                if key not in self._current.reps_seen:
-                    self._current.reps_seen.add(key)
-                    self._save(self._current, reps_done=self._current.record.reps_done + 1)
+                if self._current.counting not in (None, key):
+                    self._rep_done(self._current)
+                self._current.counting = key
             case HoldDone() if self._current is not None:
                 record = self._current.record
                 self._save(self._current, holds_done=record.holds_done + 1,
                            hold_durations=(*record.hold_durations, event.held_seconds))
             case SetDone() if self._current is not None:
+                if self._current.counting is not None:
+                    self._rep_done(self._current)
                 self._save(self._current, sets_done=self._current.record.sets_done + 1)
             case CommandHeard() if self._current is not None:
                 self._save(self._current, commands=(*self._current.record.commands, event.name))
@@ -125,6 +129,10 @@ class Recorder:
                                       "gentle": event.dose.get("level") == "gentle"}))
         self._current = row
         self._save(row, status="started")
+
+    def _rep_done(self, row: _Row) -> None:
+        row.counting = None
+        self._save(row, reps_done=row.record.reps_done + 1)
 
     def _add(self, record: ExerciseRecord) -> _Row:
         assert self.session_id is not None
