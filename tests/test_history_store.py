@@ -98,14 +98,16 @@ def test_a_file_damaged_inside_is_found_by_the_integrity_check(tmp_path):
     for _ in range(3):
         cli_session(tmp_path, 3, 3)
     path = history_file(tmp_path)
+    connection = sqlite3.connect(path)
+    page = connection.execute("PRAGMA page_size").fetchone()[0]
+    index = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'sessions_by_start'").fetchone()[0]
+    connection.close()
     raw = bytearray(path.read_bytes())
-    page = 4096
-    assert len(raw) > 3 * page
-    raw[page + 8: 3 * page] = b"\xff" * (2 * page - 8)  # scribble over pages 2 and 3, keep the header
-    path.write_bytes(bytes(raw))
+    raw[(index - 1) * page + 8: index * page] = b"\x07" * (page - 8)  # scribble over one index page only:
+    path.write_bytes(bytes(raw))  # the schema still reads, but the file would fail later, mid-session
     result = cli_session(tmp_path, 3, 3)
     assert result.exit_code == 0
-    assert "was damaged" in result.stderr
+    assert "was damaged (it failed SQLite's integrity check)" in result.stderr
     assert len(history_json(tmp_path)) == 1, "a fresh history holds the new session"
 
 
@@ -147,6 +149,23 @@ def test_what_a_session_records(tmp_path):
     assert (e3.status, e3.commands) == ("skipped", ("slower", "skip"))
     assert e3.reps_done == report.exercises[1].reps_done > 0, "the rep under way when skip came is not done"
     assert session.started_at == DayClock().now
+
+
+def test_the_numbers_kept_match_the_session_report_across_a_pause(tmp_path):
+    plan = [plan_item("E1"), plan_item("E3")]
+    replies = ["2", Reply("pause", at=15), Reply("resume", at=20), Reply("pause", at=150), Reply("resume", at=160),
+               "2"]
+    report, store = recorded_session(tmp_path, replies, plan)
+    assert report.how is How.FINISHED
+    [session] = store.sessions()
+    for kept, done in zip(session.exercises, report.exercises, strict=True):
+        assert (kept.status, kept.holds_done, kept.reps_done, kept.sets_done) == (
+            done.status, done.holds_done, done.reps_done, done.sets_done)
+        assert list(kept.hold_durations) == pytest.approx(done.hold_durations, abs=1e-3)
+        assert list(kept.commands) == done.commands
+    e1, e3 = session.exercises
+    assert (e1.holds_done, e3.reps_done, e3.sets_done) == (6, 30, 3)
+    assert e1.commands == ("pause",) and e3.commands == ("pause",)
 
 
 def test_a_stop_for_worse_pain_is_kept_as_stopped(tmp_path):

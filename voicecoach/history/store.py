@@ -59,6 +59,8 @@ def explain(err: BaseException, path: Path) -> str:
         return f"The disk is full: the history in {path} cannot be saved. Free some space, or use --no-history."
     if primary in _CANNOT_WRITE or isinstance(err, PermissionError):
         return f"Cannot write the history in {path}: {err}. Check the folder, or use --no-history."
+    if primary in _CORRUPT:
+        return f"The history in {path} is damaged ({err}); it will be moved aside the next time voicecoach starts."
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return f"The history in {path} stayed busy (another voicecoach is writing to it). Try again."
     return f"The history in {path} cannot be used: {err}."
@@ -214,7 +216,16 @@ class HistoryStore:
     # --- reading ------------------------------------------------------------------------------
 
     def sessions(self, since: date | None = None) -> list[SessionRecord]:
-        """Every session, oldest first; ``since``: those that started on that local date or later."""
+        """Every session, oldest first; ``since``: those that started on that local date or later.
+
+        Raises HistoryError when the file cannot be read.
+        """
+        try:
+            return self._sessions(since)
+        except sqlite3.Error as err:
+            raise HistoryError(explain(err, self.path)) from err
+
+    def _sessions(self, since: date | None) -> list[SessionRecord]:
         db = self.connection
         answers: dict[int, dict[str, str]] = {}
         for session_id, qid, value in db.execute(
@@ -229,10 +240,6 @@ class HistoryStore:
             if since is None or record.started_at.astimezone().date() >= since:
                 found.append(record)
         return found
-
-    def count(self) -> int:
-        """How many sessions are kept."""
-        return int(self.connection.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
 
 
 def forget(folder: Path) -> list[Path]:
@@ -281,7 +288,7 @@ def _check(connection: sqlite3.Connection) -> int:
             raise _Damaged(str(err)) from err
         raise
     if problems != ["ok"]:
-        raise _Damaged("; ".join(problems[:3]))
+        raise _Damaged("it failed SQLite's integrity check")
     return version
 
 
