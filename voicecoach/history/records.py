@@ -27,7 +27,7 @@ class ExerciseRecord:
     sets: int
     per_side: bool
     status: str
-    """planned (never begun), started (under way, or cut off), completed, skipped, stopped."""
+    """planned (never begun), started (under way), completed, skipped, stopped, interrupted (cut off)."""
     holds_done: int = 0
     reps_done: int = 0
     sets_done: int = 0
