@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -29,9 +31,10 @@ RELEASE = "And lower."
 def run(time_scale: float, holds: int, hold_seconds: int) -> list[tuple[float, str]]:
     """Run the coach; return (arrival time, line) for every line it printed."""
     script = Path(sys.executable).parent / "voicecoach"
+    data = tempfile.mkdtemp(prefix="voicecoach-bench-")  # the history is written as in real use, not into yours
     proc = subprocess.Popen(
         [str(script), "exercise", "bridge", "--text", "--time-scale", str(time_scale), "--reps", str(holds),
-         "--hold", str(hold_seconds)],
+         "--hold", str(hold_seconds), "--data-dir", data],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
     )
     assert proc.stdin is not None and proc.stdout is not None
@@ -48,6 +51,7 @@ def run(time_scale: float, holds: int, hold_seconds: int) -> list[tuple[float, s
     proc.stdin.close()
     proc.wait()
     reader.join()
+    shutil.rmtree(data, ignore_errors=True)
     return lines
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from voicecoach.dialogue.conversation import AskingPolicy, Conversation
 from voicecoach.events import Emitter, Event
@@ -131,3 +132,16 @@ def rig(replies: list[Reply | str], *, keyboard: list[Reply | str] | None = None
         keyboard=ScriptedListener(clock, keyboard) if keyboard is not None else None,
     )
     return Rig(clock, speaker, listener, events, conversation)
+
+
+class DayClock:
+    """A wall clock for the history that only moves when told: sessions on simulated days."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def next_day(self) -> None:
+        self.now += timedelta(days=1)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -13,10 +15,16 @@ from voicecoach import __version__, app
 from voicecoach.coach import catalogue
 from voicecoach.coach.catalogue import Kind, PlanItem
 from voicecoach.endings import ExitCode
+from voicecoach.history import view as history_view
+from voicecoach.history.plot import PlotUnavailable, draw
+from voicecoach.history.store import HistoryError
 
 F = Callable[..., Any]
 
-_COMMON = ("text", "json_output", "transcript", "time_scale", "data_dir", "no_display", "voice", "rate", "volume")
+_COMMON = (
+    "text", "json_output", "transcript", "time_scale", "data_dir", "no_display", "voice", "rate", "volume",
+    "no_history",
+)
 
 
 def common_options(func: F) -> F:
@@ -41,6 +49,8 @@ def common_options(func: F) -> F:
                      help="Speaking rate in words per minute, 80 to 450. [default: 150]"),
         click.option("--volume", type=click.FloatRange(0, 1), default=None, metavar="X",
                      help="Loudness of the voice and cue sounds, 0 to 1. [default: 1]"),
+        click.option("--no-history", is_flag=True, default=None,
+                     help="A one-off session: do not read or keep the history."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -61,6 +71,7 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
         voice=merged["voice"] or "en-us",
         rate=150 if merged["rate"] is None else merged["rate"],
         volume=1.0 if merged["volume"] is None else merged["volume"],
+        history=not merged["no_history"],
     )
 
 
@@ -219,6 +230,8 @@ def devices(json_output: bool) -> None:
     if not found and not json_output:
         click.echo(sound.NO_DEVICES_HINT, err=True)
         sys.exit(int(ExitCode.DEVICE))
+
+
 @cli.command(name="voices")
 @click.option("--all", "show_all", is_flag=True, help="List every language, not only English.")
 def list_voices(show_all: bool) -> None:
@@ -244,8 +257,107 @@ def list_voices(show_all: bool) -> None:
             click.echo(f"{voice.id.rsplit('/', 1)[-1]:<24} {voice.name}")
 
 
+def _data_folder(ctx: click.Context, data_dir: Path | None) -> Path:
+    outer: dict[str, Any] = ctx.obj or {}
+    try:
+        return app.data_dir(data_dir if data_dir is not None else outer.get("data_dir"))
+    except app.SetupError as err:
+        _fail(ctx, str(err))
+
+
+def _fail(ctx: click.Context, message: str) -> NoReturn:
+    click.echo(f"voicecoach: {message}", err=True)
+    ctx.exit(int(ExitCode.USAGE))
+
+
+def _data_dir_option(func: F) -> F:
+    # No envvar here: it would override a --data-dir given before the command name (app.data_dir reads it).
+    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Where your data is kept (also VOICECOACH_DATA_DIR). "
+                             "[default: your user data folder]")(func)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-03-01") from None
+
+
+@cli.command(name="history")
+@click.option("--json", "as_json", is_flag=True, help="Print the sessions as a JSON array.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the sessions as CSV, one row each.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE.png",
+              help="Also draw the pain trend and the exercise volume into a PNG (needs voicecoach[plot]).")
+@click.option("--since", callback=_date, default=None, metavar="YYYY-MM-DD", help="Only sessions from this date on.")
+@_data_dir_option
+@click.pass_context
+def history_command(ctx: click.Context, /, as_json: bool, as_csv: bool, plot: Path | None,
+                    since: date | None, data_dir: Path | None) -> None:
+    """Your past sessions: date, outcome, exercises done, pain before -> after, how each ended.
+
+    \b
+    Examples:
+      voicecoach history
+      voicecoach history --since 2025-01-01 --json
+      voicecoach history --csv > sessions.csv
+      voicecoach history --plot progress.png
+    """
+    if as_json and as_csv:
+        raise click.UsageError("choose --json or --csv, not both")
+    folder = _data_folder(ctx, data_dir)
+    how = history_view.Format.JSON if as_json else history_view.Format.CSV if as_csv else history_view.Format.TABLE
+    try:
+        sessions = history_view.read(folder, since,
+                                     warn=lambda message: click.echo(f"voicecoach: {message}", err=True))
+        if plot is not None:
+            draw(sessions, plot)
+    except (HistoryError, PlotUnavailable) as err:
+        _fail(ctx, str(err))
+    except OSError as err:
+        _fail(ctx, f"Cannot write the plot {plot}: {err.strerror or err}")
+    click.echo(history_view.render(sessions, how))
+    if plot is not None:
+        click.echo(f"Plot of {len(sessions)} session(s) written to {plot}", err=True)
+
+
+@cli.command()
+@click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
+@_data_dir_option
+@click.pass_context
+def forget(ctx: click.Context, /, yes: bool, data_dir: Path | None) -> None:
+    """Delete your stored history: every session, for good. Asks first.
+
+    \b
+    Examples:
+      voicecoach forget
+      voicecoach forget --yes --data-dir ~/voicecoach-test
+    """
+    folder = _data_folder(ctx, data_dir)
+    count, running = history_view.stored_sessions(folder)
+    if running:
+        _fail(ctx, f"A session is still running (session {running[0]}); end it first, then forget.")
+    if count == 0:
+        click.echo("There is no stored history.")
+        return
+    question = f"Delete all {count} sessions?" if count is not None else f"Delete the history in {folder}?"
+    if not yes and not click.confirm(question, default=False):
+        click.echo("Nothing was deleted.")
+        return
+    removed = history_view.forget(folder)
+    click.echo(f"Deleted {'the history' if count is None else f'{count} sessions'} ({len(removed)} file(s)).")
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends a session like Ctrl-C: kept as interrupted, exit code 130."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(prog_name="voicecoach")
     except KeyboardInterrupt:

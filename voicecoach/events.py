@@ -191,6 +191,31 @@ class SessionEnd(Event):
     exit_code: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class LevelChanged(Event):
+    """The progression moved an exercise to another level for today (CLINICAL.md section 9)."""
+
+    type: ClassVar[str] = "level_change"
+    exercise: str
+    from_level: str
+    to_level: str
+    direction: str
+    """up, down, or lowest (pain rose but the exercise is already at its lowest level)."""
+    reason: str
+    """What in the history led to it, e.g. "3 sessions without more pain" or "pain rose by 2"."""
+    said: str
+    """The sentence that announces it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanMade(Event):
+    """Today's plan, as it will be coached (after any progression): one dict per plan item."""
+
+    type: ClassVar[str] = "plan"
+    items: tuple[dict[str, Any], ...]
+    """Each is PlanItem.to_dict(): exercise, name, side, gentle, dose (level, hold_seconds, reps, sets...)."""
+
+
 EventSink = Callable[[Event], None]
 """Anything that takes events: a list's ``append``, the transcript writer, the display."""
 

@@ -18,16 +18,20 @@ from voicecoach.coach.report import ExerciseReport
 from voicecoach.dialogue.conversation import Conversation, Question, QuestionKind
 from voicecoach.dialogue.understanding import Answer
 from voicecoach.endings import EXIT_CODES, ExitCode, How, SessionOver
-from voicecoach.events import OutcomeReached, PainScore, SessionEnd
+from voicecoach.events import LevelChanged, OutcomeReached, PainScore, PlanMade, SessionEnd
 from voicecoach.ports import DeviceLost, InputClosed
 from voicecoach.triage.decision import TriageResult
 from voicecoach.triage.engine import TriageEngine
 from voicecoach.triage.guards import TriageContext
+from voicecoach.triage.questions import by_id
 
 PAIN_RISE_STEP_DOWN = 2
 """CLINICAL.md section 8: a rise this large from before to after is noted, and the plan steps down."""
 HIGH_PAIN = 8
 """A score this high before starting: advise rest; exercise only if the person confirms."""
+
+Progression = Callable[[TriageResult], tuple[tuple[PlanItem, ...], tuple[LevelChanged, ...]]]
+"""Adjusts the triage's plan from the history: today's plan and the level changes to announce."""
 
 
 @dataclass
@@ -82,9 +86,13 @@ class Session:
     """Runs one session on a Conversation."""
 
     def __init__(self, conversation: Conversation, context: TriageContext | None = None,
-                 since_start: Callable[[float], float] | None = None) -> None:
+                 since_start: Callable[[float], float] | None = None,
+                 progression: Progression | None = None) -> None:
         self.talk = conversation
         self.engine = TriageEngine(context)
+        self.progression = progression
+        """The history's say on today's levels (``session`` only); None: the triage's levels."""
+        self._changes: tuple[LevelChanged, ...] = ()
         self.since_start = since_start or (lambda t: t)
         """Turns clock deadlines into session time (the ``scheduled`` field of count events)."""
         self.phrases = data.load("phrases")
@@ -121,7 +129,25 @@ class Session:
                 return How.REFERRED
             if report.command == "triage":
                 return How.FINISHED
+            if self.progression is not None:
+                report.plan, self._changes = self.progression(result)
+        elif self.engine.context.carried_over is not None and not self._cleared(report):
+            return How.REFERRED
         return self._exercise(report)
+
+    def _cleared(self, report: SessionReport) -> bool:
+        """C1 before a direct ``exercise`` command when an earlier red flag is not yet cleared."""
+        value = self.talk.ask(by_id("C1").question)
+        answer = value if isinstance(value, Answer) else Answer.UNCLEAR
+        report.answers["C1"] = answer.value
+        if answer is Answer.YES:
+            return True
+        result = self.engine.result({"C1": answer})
+        report.triage, report.plan = result, ()
+        self.talk.emit(OutcomeReached(outcome=result.outcome, side=None, advice=tuple(a.id for a in result.advice)))
+        for line in (result.points_to, *(a.text for a in result.advice)):
+            self.talk.say(line)
+        return False
 
     def _wait_until_ready(self, report: SessionReport) -> None:
         """O1: asks until the person is ready; never times out into a yes."""
@@ -153,6 +179,7 @@ class Session:
         if not report.plan:
             self.talk.say(self.phrases["closing"]["no_exercises"])
             return How.FINISHED
+        self.talk.emit(PlanMade(items=tuple(item.to_dict() for item in report.plan)))
         report.pain_before = self._pain_score("PAIN_BEFORE", "before")
         if report.pain_before is not None and report.pain_before >= HIGH_PAIN:
             self.talk.say(pain["high"])
@@ -161,6 +188,9 @@ class Session:
             if go_on is not Answer.YES:
                 self.talk.say(pain["high_declined"])
                 return How.FINISHED
+        for change in self._changes:
+            self.talk.emit(change)
+            self.talk.say(change.said)
         names = ", ".join(item.exercise.name for item in report.plan)
         self.talk.say(self.phrases["exercise"]["plan_intro"].format(names=names))
         max_supine = report.triage.max_supine_seconds if report.triage else None

@@ -1,0 +1,62 @@
+"""What a session takes from the history (the red flag carried over, today's levels) and the sink
+that writes the session back: the one thing the composition root needs from this package."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from voicecoach.coach.catalogue import PlanItem
+from voicecoach.events import Emitter, LevelChanged
+from voicecoach.history.carry_over import carried_over
+from voicecoach.history.progression import progress
+from voicecoach.history.recorder import Recorder
+from voicecoach.history.records import SessionRecord
+from voicecoach.history.store import HistoryStore, WallClock, utc_now
+from voicecoach.session import Progression
+from voicecoach.triage.decision import TriageResult
+from voicecoach.triage.guards import TriageContext
+
+
+@dataclass
+class HistoryLink:
+    """A session's tie to the history; ``detached()`` for a session that neither reads nor keeps any."""
+
+    context: TriageContext
+    progression: Progression | None = None
+    recorder: Recorder | None = None
+
+    @classmethod
+    def detached(cls) -> HistoryLink:
+        """No history: the triage's own levels, nothing carried over, nothing kept (--no-history)."""
+        return cls(TriageContext())
+
+    def connect(self, emit: Emitter) -> None:
+        """Have the session's events written to the history."""
+        if self.recorder is not None:
+            emit.add(self.recorder)
+
+    def close(self) -> None:
+        """Finish writing (a session that never said how it ended is kept as interrupted)."""
+        if self.recorder is not None:
+            self.recorder.close()
+            self.recorder.store.close()
+
+
+def attach(folder: Path, command: str, *, mode: str, wall_clock: WallClock | None = None,
+           warn: Callable[[str], None] = print) -> HistoryLink:
+    """Open the history of a data folder for one session. Raises HistoryError when it cannot be used."""
+    store = HistoryStore.open(folder, wall_clock=wall_clock or utc_now, notice=warn)
+    past = store.sessions()
+    return HistoryLink(
+        context=TriageContext(carried_over=carried_over(past)),
+        progression=_progression(past),
+        recorder=Recorder(store, command, mode, warn=warn),
+    )
+
+
+def _progression(past: list[SessionRecord]) -> Progression:
+    def adjust(result: TriageResult) -> tuple[tuple[PlanItem, ...], tuple[LevelChanged, ...]]:
+        return progress(result.plan, result.outcome, past)
+    return adjust
