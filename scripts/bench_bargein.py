@@ -25,7 +25,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.speech import RATE, babble, say, white_noise, with_noise
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.spotter import STOP_THRESHOLD, StopSpotter
+from voicecoach.voice.segmenter import Segmenter
+from voicecoach.voice.spotter import STOP_THRESHOLD, SpeakerAwareSpotter, StopSpotter
 
 FRAME = 480
 COACH_VOICES = ("en-us+f3", "en-us", "en+m3")
@@ -35,14 +36,19 @@ OFFSETS = {"gap": 0.6, "overlap": 0.2}
 NOISES = ("quiet", "white 20 dB", "babble 20 dB")
 
 
-def stream(coach_voice: str, user_voice: str | None, offset: float, noise: str, seed: int) -> tuple[Clip, float | None]:
-    """Ten counts, optionally with "stop" after count 4; returns the audio and the end of the word."""
+def stream(
+    coach_voice: str, user_voice: str | None, offset: float, noise: str, seed: int
+) -> tuple[Clip, float | None, list[tuple[float, float]]]:
+    """Ten counts, optionally with "stop" after count 4; returns the audio, the end of the word, and
+    when the coach was playing (what the player's log would say)."""
     rng = np.random.default_rng(seed)
     total = np.zeros(RATE * 12)
+    spans = []
     for i in range(10):
         word = say(str(i + 1), coach_voice).samples.astype(float) * 0.5
         start = RATE * (i + 1)
         total[start : start + len(word)] += word
+        spans.append((start / RATE, (start + len(word)) / RATE))
     word_end = None
     if user_voice is not None:
         user = say("stop", user_voice, 150).samples.astype(float)
@@ -54,19 +60,26 @@ def stream(coach_voice: str, user_voice: str | None, offset: float, noise: str, 
         clip = with_noise(clip, white_noise(12.0, seed), 20.0, seed)
     elif noise.startswith("babble"):
         clip = with_noise(clip, babble(), 20.0, seed)
-    return clip, word_end
+    return clip, word_end, spans
 
 
-THRESHOLD = [STOP_THRESHOLD]
 
 
-def spot(clip: Clip) -> tuple[list[float], float]:
-    """Hit times, and the CPU seconds the spotter took per second of audio."""
-    spotter = StopSpotter(threshold=THRESHOLD[0])
+
+def spot(clip: Clip, spans: list[tuple[float, float]], args: argparse.Namespace) -> tuple[list[float], float]:
+    """Hit times as the coach would act on them, and the spotter's CPU seconds per audio second."""
+    spotter = StopSpotter(threshold=args.threshold)
+    aware = SpeakerAwareSpotter(spotter, min_loud_seconds=args.min_loud, loud_db=args.loud_db)
+    segmenter = Segmenter(RATE)
     hits = []
     began = time.process_time()
     for i in range(0, len(clip.samples) - FRAME + 1, FRAME):
-        hit = spotter.push(clip.samples[i : i + FRAME], i / RATE)
+        t = i / RATE
+        frame = clip.samples[i : i + FRAME]
+        echo = any(a <= t + FRAME / RATE / 2 <= b + args.echo_tail for a, b in spans)
+        segmenter.push(frame, t, echo=echo)
+        hit = spotter.push(frame, t) if args.spotter_alone else aware.push(
+            frame, t, echo=echo, above_floor_db=segmenter.above_floor_db)
         if hit is not None:
             hits.append(hit.at)
     return hits, (time.process_time() - began) / clip.seconds
@@ -77,9 +90,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("bench-results/bargein.json"))
     parser.add_argument("--threshold", type=float, default=STOP_THRESHOLD)
+    parser.add_argument("--spotter-alone", action="store_true", help="Act on every keyword hit (no room check).")
+    parser.add_argument("--min-loud", type=float, default=0.06, help="Seconds of the person's own speech before a hit.")
+    parser.add_argument("--loud-db", type=float, default=9.0, help="dB above the noise floor that counts as speech.")
+    parser.add_argument("--echo-tail", type=float, default=0.15, help="Seconds after a clip still counted as echo.")
     args = parser.parse_args()
-    THRESHOLD[0] = args.threshold
-    print(f"kws threshold {args.threshold:g}")
+    print(f"kws threshold {args.threshold:g}; " + ("spotter alone" if args.spotter_alone else
+          f"room check: {args.min_loud} s at {args.loud_db} dB above the floor, outside echo (+{args.echo_tail} s)"))
     rows = []
     cpu = []
     seed = 0
@@ -90,8 +107,8 @@ def main() -> int:
             for coach in COACH_VOICES:
                 for user in USER_VOICES:
                     seed += 1
-                    clip, word_end = stream(coach, user, offset, noise, seed)
-                    hits, load = spot(clip)
+                    clip, word_end, spans = stream(coach, user, offset, noise, seed)
+                    hits, load = spot(clip, spans, args)
                     cpu.append(load)
                     trials += 1
                     assert word_end is not None
@@ -107,8 +124,8 @@ def main() -> int:
         counted_words, false_counting = 0, 0
         for coach in COACH_VOICES:
             seed += 1
-            clip, _ = stream(coach, None, 0.0, noise, seed)
-            hits, _ = spot(clip)
+            clip, _, spans = stream(coach, None, 0.0, noise, seed)
+            hits, _ = spot(clip, spans, args)
             counted_words += 10
             false_counting += len(hits)
         rows.append({"noise": noise, "stop": "none (counting only)", "trials": len(COACH_VOICES), "detected": None,
@@ -124,8 +141,9 @@ def main() -> int:
         print(f"{r['noise']:<14}{r['stop']:<22}{det:>10}{within:>9}{med:>10}{mx:>7}{false:>7}")
     print(f"spotter CPU: {statistics.mean(cpu):.3f} s per s of audio")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"benchmark": "bargein", "rows": rows, "cpu_per_audio_second": statistics.mean(cpu)},
-                                   indent=2) + "\n")
+    settings = vars(args) | {"out": str(args.out)}
+    body = {"benchmark": "bargein", "settings": settings, "rows": rows, "cpu_per_audio_second": statistics.mean(cpu)}
+    args.out.write_text(json.dumps(body, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0
 

@@ -26,9 +26,13 @@ class SimulatedUser:
     commands: dict[tuple[str, int, int], str] = field(default_factory=dict)
     """(exercise, set, count n) -> a command to say right after that count."""
     delay_seconds: float = 0.4
+    command_delay_seconds: float = 0.7
+    """After a count is announced: its word plays ~0.15 s later and lasts ~0.4 s, so this is the pause."""
     device: str = "room"
     spoken: list[tuple[float, str, str]] = field(default_factory=list)
     """(monotonic time, question id or count, words) for everything it said."""
+    said_to: dict[str, str] = field(default_factory=dict)
+    failure: Exception | None = None
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -51,18 +55,35 @@ class SimulatedUser:
         self.spoken.append((time.monotonic(), label, words))
         subprocess.run(["paplay", f"--device={self.device}", str(wav)], check=True, timeout=30)
 
+    def answer_for(self, question: str, text: str) -> str:
+        """What this person says to a question: their answer, or for "I heard X. Is that right?"
+        the truth about whether X is what they said."""
+        if question.endswith(".confirm"):
+            said = self.said_to.get(question.removesuffix(".confirm"), "")
+            return "yes" if said and f"heard {_meaning(said)}" in text.lower() else "no"
+        return self.answers.get(question, self.default)
+
     def _run(self) -> None:
-        last_question = None
+        try:
+            self._follow()
+        except Exception as err:  # a broken test harness must show, not hang the test silently
+            self.failure = err
+            raise
+
+    def _follow(self) -> None:
+        last_question, last_text = None, ""
         for event in self._events():
             if event["type"] == "asked":
-                last_question = event["id"]
+                last_question, last_text = event["id"], event["text"]
             elif event["type"] == "listening" and last_question is not None:
                 time.sleep(self.delay_seconds)
-                self.speak(last_question, self.answers.get(last_question, self.default))
+                words = self.answer_for(last_question, last_text)
+                self.said_to[last_question] = words
+                self.speak(last_question, words)
             elif event["type"] == "count":
                 key = (event["exercise"], event["set"], event["n"])
                 if key in self.commands:
-                    time.sleep(max(0.0, 0.05))
+                    time.sleep(self.command_delay_seconds)
                     self.speak(f"count {key}", self.commands.pop(key))
 
     def _events(self):  # type: ignore[no-untyped-def]
@@ -80,3 +101,14 @@ class SimulatedUser:
                 if pending.endswith("\n"):
                     line, pending = pending, ""
                     yield json.loads(line)
+
+
+def _meaning(words: str) -> str:
+    """How the coach says back what it heard ("yeah" is heard as "yes")."""
+    from voicecoach.dialogue.understanding import Answer, understand  # noqa: PLC0415
+    from voicecoach.ports import Expect, Vocabulary  # noqa: PLC0415
+
+    meaning = understand(words, Expect.of(Vocabulary.YES_NO, Vocabulary.NUMBER))
+    if isinstance(meaning, Answer):
+        return meaning.value
+    return str(meaning) if isinstance(meaning, int) else words

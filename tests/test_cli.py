@@ -122,9 +122,14 @@ def test_end_of_input_ends_cleanly():
     assert "Input ended, so the session is over." in result.output
 
 
-def test_without_text_mode_it_says_voice_is_not_there_yet():
-    result = invoke(["triage"], "")
-    assert "Voice mode is not available in this version yet" in result.stderr
+def test_without_sound_devices_voice_mode_says_why_and_goes_on_in_text_mode(monkeypatch):
+    monkeypatch.delenv("PULSE_SERVER", raising=False)  # no sound server and no sound card: no devices at all
+    result = invoke(["triage"], "yes\nyes\n")
+    assert "voicecoach: No microphone (input device) was found." in result.stderr
+    assert "Using text mode instead" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert "Are you ready to answer a few questions?" in result.stdout
+    assert result.exit_code == 3  # R1 answered yes: referred, in text mode
 
 
 def test_options_before_the_command_name_apply_to_it():

@@ -137,14 +137,15 @@ def test_silence_times_out_into_none_never_an_answer():
 
 def test_a_stop_said_while_counting_is_spotted_once_and_not_decoded_again():
     from tests.test_spotter import COUNTS, counting  # noqa: PLC0415
-    from voicecoach.voice.spotter import StopSpotter  # noqa: PLC0415
+    from voicecoach.voice.spotter import SpeakerAwareSpotter, StopSpotter  # noqa: PLC0415
 
     clip, (_, word_end) = counting(COUNTS[:5], "stop", 2)
     source = ClipSource(clip, paced=True)
     coach_words = [(k + 1.0, k + 1.0 + say(word, "en-us+f3").seconds) for k, word in enumerate(COUNTS[:5])]
-    capture = Capture(source, now=source.now, spotter=StopSpotter(), echo=Spans(coach_words)).start()
+    spotter = SpeakerAwareSpotter(StopSpotter())
+    capture = Capture(source, now=source.now, spotter=spotter, echo=Spans(coach_words)).start()
     recogniser = RecordingRecogniser()
-    listener = VoiceListener(capture, recogniser, RealSeconds(), now=source.now, verify_spotted=False)
+    listener = VoiceListener(capture, recogniser, RealSeconds(), now=source.now)
     background = Expect.of(Vocabulary.COMMANDS, background=True)
     try:
         heard = None

@@ -9,11 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import platformdirs
 
 from voicecoach.adapters.clock import ScaledClock
+from voicecoach.adapters.display import TerminalDisplay
 from voicecoach.adapters.text import TextListener, TextSpeaker, lines_from
 from voicecoach.adapters.transcript import TranscriptWriter
 from voicecoach.coach.catalogue import PlanItem
@@ -23,7 +24,12 @@ from voicecoach.history.link import HistoryLink, attach
 from voicecoach.history.store import HistoryError
 from voicecoach.session import Session, SessionReport
 
-VOICE_NOT_YET = "Voice mode is not available in this version yet; running in text mode (type your answers)."
+if TYPE_CHECKING:
+    from voicecoach.voice.rig import VoiceRig
+
+TEXT_INSTEAD = "Using text mode instead: read the questions here and type your answers."
+VOICE_ANSWER_TIMEOUT_SECONDS = 10.0
+"""Voice mode: silence this long after a question counts as not understood (a re-ask, never an answer)."""
 
 
 class SetupError(Exception):
@@ -49,6 +55,10 @@ class Settings:
     """0 to 1, for speech and cue sounds."""
     history: bool = True
     """Read and keep the history (--no-history: a one-off session)."""
+    mic: str | None = None
+    """Voice mode: the microphone, by number or part of its name (``voicecoach devices``)."""
+    speaker: str | None = None
+    """Voice mode: the speaker, likewise."""
 
 
 def data_dir(chosen: Path | None) -> Path:
@@ -74,7 +84,7 @@ def run(
     sinks: Sequence[EventSink] = (),
     wall_clock: Callable[[], datetime] | None = None,
 ) -> SessionReport:
-    """Run ``session``, ``triage`` or ``exercise`` with text adapters; returns the report.
+    """Run ``session``, ``triage`` or ``exercise`` by voice, or by text; returns the report.
 
     ``wall_clock`` gives the date and time the history records (tests inject one to simulate days).
     """
@@ -82,41 +92,85 @@ def run(
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     human = stderr if settings.json else stdout
-    if not settings.text:
-        print(VOICE_NOT_YET, file=stderr, flush=True)
     folder = data_dir(settings.data_dir)
-    history = _history(folder, command, settings, stderr, wall_clock)
-    try:
-        transcript = _open_transcript(settings.transcript)
-    except SetupError:
-        history.close()
-        raise
+    transcript = _open_transcript(settings.transcript)
     clock = ScaledClock(settings.time_scale)
+    voice = None if settings.text else _open_voice(settings, clock, stderr)
+    try:
+        history = _history(folder, command, settings, stderr, wall_clock, voice=voice is not None)
+    except SetupError:
+        _close(voice, transcript)
+        raise
     emit = Emitter(clock.now, list(sinks))
+    display = None
     try:
         history.connect(emit)
         if transcript is not None:
             emit.add(TranscriptWriter(transcript))
-        conversation = Conversation(
-            speaker=TextSpeaker(clock, out=human),
-            listener=TextListener(lines_from(stdin), clock, interactive=_is_terminal(stdin)),
-            clock=clock,
-            emit=emit,
-            policy=AskingPolicy(answer_timeout_seconds=None),
-        )
+        if voice is not None and settings.display:
+            display = _display(human, clock)
+            emit.add(display)
+        conversation = _conversation(voice, clock, emit, stdin, human)
         report = Session(conversation, history.context, since_start=emit.since_start,
                          progression=history.progression).run(command, plan)
     finally:
+        if display is not None:
+            display.close()
         history.close()
-        if transcript is not None:
-            transcript.close()
+        _close(voice, transcript)
+    if report.device_fault:
+        print(f"voicecoach: {report.device_fault}", file=stderr, flush=True)
     if settings.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False), file=stdout, flush=True)
     return report
 
 
+def _open_voice(settings: Settings, clock: ScaledClock, stderr: IO[str]) -> VoiceRig | None:
+    """The voice adapters, or None (after saying why, and that text mode follows) when voice cannot work."""
+    from voicecoach.voice.errors import VoiceError  # noqa: PLC0415  (text mode loads no audio library)
+    from voicecoach.voice.rig import VoiceOptions, open_voice  # noqa: PLC0415
+
+    options = VoiceOptions(settings.mic, settings.speaker, settings.voice, settings.rate, settings.volume)
+    try:
+        return open_voice(options, to_player=clock.monotonic_at, clock=clock)
+    except VoiceError as err:
+        print(f"voicecoach: {err}", file=stderr, flush=True)
+        print(TEXT_INSTEAD, file=stderr, flush=True)
+        return None
+
+
+def _conversation(voice: VoiceRig | None, clock: ScaledClock, emit: Emitter, stdin: IO[str], human: IO[str]
+                  ) -> Conversation:
+    """The conversation on the voice adapters (with the keyboard as the last resort), or on text."""
+    typed = TextListener(lines_from(stdin), clock, interactive=_is_terminal(stdin))
+    if voice is None:
+        return Conversation(speaker=TextSpeaker(clock, out=human), listener=typed, clock=clock, emit=emit,
+                            policy=AskingPolicy(answer_timeout_seconds=None))
+    return Conversation(
+        speaker=voice.speaker,
+        listener=voice.listener,
+        clock=clock,
+        emit=emit,
+        policy=AskingPolicy(answer_timeout_seconds=VOICE_ANSWER_TIMEOUT_SECONDS),
+        keyboard=typed if _is_terminal(stdin) else None,
+    )
+
+
+def _display(stream: IO[str], clock: ScaledClock) -> TerminalDisplay:
+    display = TerminalDisplay(stream, clock=clock.now)
+    display.start_ticker()
+    return display
+
+
+def _close(voice: VoiceRig | None, transcript: IO[str] | None) -> None:
+    if voice is not None:
+        voice.close()
+    if transcript is not None:
+        transcript.close()
+
+
 def _history(folder: Path, command: str, settings: Settings, stderr: IO[str],
-             wall_clock: Callable[[], datetime] | None) -> HistoryLink:
+             wall_clock: Callable[[], datetime] | None, *, voice: bool = False) -> HistoryLink:
     """The session's tie to the history in the data folder (none with --no-history)."""
     if not settings.history:
         return HistoryLink.detached()
@@ -125,7 +179,7 @@ def _history(folder: Path, command: str, settings: Settings, stderr: IO[str],
         print(f"voicecoach: {message}", file=stderr, flush=True)
 
     try:
-        return attach(folder, command, mode="text", wall_clock=wall_clock, warn=warn)  # voice mode: "voice"
+        return attach(folder, command, mode="voice" if voice else "text", wall_clock=wall_clock, warn=warn)
     except HistoryError as err:
         raise SetupError(str(err)) from err
 

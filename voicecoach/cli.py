@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -23,7 +25,7 @@ F = Callable[..., Any]
 
 _COMMON = (
     "text", "json_output", "transcript", "time_scale", "data_dir", "no_display", "voice", "rate", "volume",
-    "no_history",
+    "no_history", "mic", "speaker",
 )
 
 
@@ -49,6 +51,10 @@ def common_options(func: F) -> F:
                      help="Speaking rate in words per minute, 80 to 450. [default: 150]"),
         click.option("--volume", type=click.FloatRange(0, 1), default=None, metavar="X",
                      help="Loudness of the voice and cue sounds, 0 to 1. [default: 1]"),
+        click.option("--mic", default=None, metavar="DEVICE",
+                     help='Voice mode: the microphone, by number or part of its name (see "voicecoach devices").'),
+        click.option("--speaker", default=None, metavar="DEVICE",
+                     help="Voice mode: the speaker or headphones, likewise."),
         click.option("--no-history", is_flag=True, default=None,
                      help="A one-off session: do not read or keep the history."),
     ]
@@ -72,6 +78,8 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
         rate=150 if merged["rate"] is None else merged["rate"],
         volume=1.0 if merged["volume"] is None else merged["volume"],
         history=not merged["no_history"],
+        mic=merged["mic"],
+        speaker=merged["speaker"],
     )
 
 
@@ -358,6 +366,8 @@ def _terminated(signum: int, frame: object) -> None:
 def main() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGTERM, _terminated)
+    if os.environ.get("VOICECOACH_DEBUG"):  # diagnostics of the voice layer on stderr
+        logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)9.0f %(name)s: %(message)s")
     try:
         cli.main(prog_name="voicecoach")
     except KeyboardInterrupt:

@@ -6,10 +6,11 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.quiet import quiet_stderr
 
 
-class DeviceError(Exception):
+class DeviceError(VoiceError):
     """No usable sound device, or PortAudio failed; the message says what to do."""
 
 

@@ -6,6 +6,8 @@ the user as a traceback.
 
 from __future__ import annotations
 
+from voicecoach.ports import DeviceLost
+
 
 class VoiceError(RuntimeError):
     """The voice layer cannot do its job; ``str(error)`` is the user-facing message."""
@@ -19,5 +21,8 @@ class UnknownVoice(VoiceError):
     """The --voice given is not a voice espeak-ng knows."""
 
 
-class OutputDeviceError(VoiceError):
-    """No sound output device, or it failed (PortAudio error, device lost mid-session)."""
+class OutputDeviceError(VoiceError, DeviceLost):
+    """No sound output device, or it failed (PortAudio error, device lost mid-session).
+
+    Also a :class:`DeviceLost`, so a speaker that fails mid-session ends the session as interrupted.
+    """

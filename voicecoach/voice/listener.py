@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Protocol
 
-from voicecoach.dialogue.understanding import understand
 from voicecoach.ports import DeviceLost, Expect, Utterance, Vocabulary
 from voicecoach.voice.microphone import Capture, Lost
 from voicecoach.voice.pcm import Clip
 from voicecoach.voice.segmenter import Segment
 from voicecoach.voice.spotter import Spotted
 
+log = logging.getLogger(__name__)
+
 SPOTTED_CONFIDENCE = 0.7
-"""A spotted "stop" is acted on at once (stopping is always safe) and then confirmed by the dialogue."""
+"""A spotted "stop" is acted on at once: stopping is always safe, and the coach then asks whether the
+pain is worse and whether to carry on, so a false stop costs a question."""
 SPOT_GRACE_SECONDS = 0.3
-VERIFY_EXPECT = Expect.of(Vocabulary.COMMANDS, background=True)
 
 
 class SpeechRecogniser(Protocol):
@@ -51,7 +53,6 @@ class VoiceListener:
         *,
         echo_share: float = 0.6,
         now: Callable[[], float] = time.monotonic,
-        verify_spotted: bool = True,
     ) -> None:
         self.capture = capture
         self.recogniser = recogniser
@@ -61,8 +62,6 @@ class VoiceListener:
         self.last_speech_dbfs: float | None = None
         """Speech level of the last utterance taken (for ``voicecoach check``)."""
         self.now = now
-        self.verify_spotted = verify_spotted
-        """Ask the recogniser to agree before acting on a spotted "stop" (babble and TV fire the spotter)."""
         self._windows: list[tuple[float, float]] = []
         self._spotted_at: float | None = None
 
@@ -84,21 +83,24 @@ class VoiceListener:
             if isinstance(item, Lost):
                 raise DeviceLost(LOST_MESSAGE.format(reason=item.reason))
             if isinstance(item, Spotted):
-                if (
-                    expect.background
-                    and Vocabulary.COMMANDS in expect.vocabularies
-                    and self._counting(item, began)
-                    and self._confirmed(item)
-                ):
+                log.debug("spotted %r at %.2f (listening since %.2f, background=%s)", item.word, item.at, began,
+                          expect.background)
+                if expect.background and Vocabulary.COMMANDS in expect.vocabularies and self._counting(item, began):
                     self._spotted_at = item.at
                     return Utterance(text=item.word, confidence=SPOTTED_CONFIDENCE)
                 continue
+            log.debug("segment %.2f-%.2f speech %.2fs echo %.2fs level %.1f dBFS%s", item.start, item.end,
+                      item.speech_seconds, item.echo_seconds, item.level_dbfs, " too long" if item.too_long else "")
             if self.is_echo(item) or self._already_spotted(item):
+                log.debug("  dropped: %s", "the coach's echo" if self.is_echo(item) else "already spotted")
                 continue
             self.last_speech_dbfs = item.level_dbfs
             if item.too_long:  # a sentence or steady noise: not an answer
                 return Utterance(text="", confidence=0.0, rejected=True)
-            return self.recogniser.recognise(item.clip, expect)
+            utterance = self.recogniser.recognise(item.clip, expect)
+            log.debug("  recognised %r confidence %s rejected %s", utterance.text, utterance.confidence,
+                      utterance.rejected)
+            return utterance
 
     def _counting(self, hit: Spotted, began: float) -> bool:
         """True when the hit came while the coach was counting or resting (listening in the background),
@@ -106,14 +108,6 @@ class VoiceListener:
         return hit.at >= began - SPOT_GRACE_SECONDS or any(
             start - SPOT_GRACE_SECONDS <= hit.at <= end for start, end in self._windows
         )
-
-    def _confirmed(self, hit: Spotted) -> bool:
-        """A second opinion on a spotted word: the recogniser must hear the same command in that audio."""
-        if not self.verify_spotted or hit.audio is None:
-            return True
-        utterance = self.recogniser.recognise(hit.audio, VERIFY_EXPECT)
-        heard = understand(utterance.text, VERIFY_EXPECT)
-        return not utterance.rejected and heard == understand(hit.word, VERIFY_EXPECT)
 
     def _already_spotted(self, segment: Segment) -> bool:
         """The utterance holding a word the spotter already reported is not decoded again."""

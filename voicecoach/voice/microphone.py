@@ -11,24 +11,21 @@ import contextlib
 import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
 
 from voicecoach.voice.devices import DeviceError
-from voicecoach.voice.pcm import Clip, Samples, dbfs
+from voicecoach.voice.pcm import Clip, dbfs
 from voicecoach.voice.quiet import quiet_stderr
 from voicecoach.voice.segmenter import Segment, Segmenter, SegmenterSettings
-from voicecoach.voice.spotter import Spotted, StopSpotter
+from voicecoach.voice.spotter import SpeakerAwareSpotter, Spotted
 
 RATE = 16000
 FRAME_SAMPLES = 480
 """30 ms frames at 16 kHz."""
-SPOT_AUDIO_SECONDS = 1.2
-SPOT_TAIL_FRAMES = 4
-"""Frames kept after a keyword hit (the spotter can fire before the word has quite ended)."""
+
 
 
 class EchoWindow(Protocol):
@@ -60,11 +57,11 @@ class Capture:
         source: FrameSource,
         *,
         echo: EchoWindow | None = None,
-        echo_tail_seconds: float = 0.25,
+        echo_tail_seconds: float = 0.15,
         settings: SegmenterSettings | None = None,
         now: Callable[[], float] = time.monotonic,
         on_frame: Callable[[Clip], None] | None = None,
-        spotter: StopSpotter | None = None,
+        spotter: SpeakerAwareSpotter | None = None,
     ) -> None:
         self.source = source
         self.echo = echo
@@ -76,8 +73,6 @@ class Capture:
         self.level_dbfs = -120.0
         """Level of the last frame (for the level meter of ``voicecoach check``)."""
         self.segments: queue.Queue[Segment | Spotted | Lost] = queue.Queue()
-        self._recent: deque[Samples] = deque(maxlen=round(SPOT_AUDIO_SECONDS * RATE / FRAME_SAMPLES))
-        self._pending: tuple[Spotted, int] | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="microphone", daemon=True)
 
@@ -98,22 +93,6 @@ class Capture:
         except queue.Empty:
             return None
 
-    def _spot(self, samples: Samples, start: float, *, echo: bool) -> None:
-        """Run the keyword spotter; a hit is queued a few frames later, with the audio around it."""
-        if self.spotter is None:
-            return
-        # The coach's own sound is hushed in the copy kept for the second opinion (not for the spotter).
-        self._recent.append(samples // 8 if echo else samples)
-        hit = self.spotter.push(samples, start)
-        if hit is not None:
-            self._pending = (hit, SPOT_TAIL_FRAMES)
-        elif self._pending is not None:
-            pending, left = self._pending
-            self._pending = (pending, left - 1) if left > 1 else None
-            if left <= 1:
-                audio = Clip(np.concatenate(list(self._recent)), RATE)
-                self.segments.put(Spotted(pending.word, pending.at, audio))
-
     def _run(self) -> None:
         frame_seconds = FRAME_SAMPLES / RATE
         while not self._stop.is_set():
@@ -133,8 +112,11 @@ class Capture:
             self.level_dbfs = dbfs(samples)
             if self.on_frame is not None:
                 self.on_frame(Clip(samples, RATE))
-            self._spot(samples, start, echo=echo)
             segment = self.segmenter.push(samples, start, echo=echo)
+            if self.spotter is not None:
+                hit = self.spotter.push(samples, start, echo=echo, above_floor_db=self.segmenter.above_floor_db)
+                if hit is not None:
+                    self.segments.put(hit)
             if segment is not None:
                 self.segments.put(segment)
 

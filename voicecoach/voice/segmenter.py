@@ -76,17 +76,27 @@ class Segmenter:
         self._levels: deque[float] = deque()
         self.level = 0.0
         """RMS of the last frame (for a level meter)."""
+        self.loud = False
+        """Whether the last frame stood out from the room's noise floor as speech does."""
+
         self._pre: deque[tuple[float, Samples]] = deque()
         self._pre_seconds = 0.0
         self._run = 0.0
         self._open: _Open | None = None
+
+    @property
+    def above_floor_db(self) -> float:
+        """How much louder than the noise floor the last frame was, in dB."""
+        if self.level <= 0:
+            return -99.0
+        return float(20 * np.log10(self.level / max(self.floor, 1.0)))
 
     def push(self, samples: Samples, start: float, *, echo: bool = False) -> Segment | None:
         """Feed one frame that began at ``start``; returns an utterance when this frame ends one."""
         seconds = len(samples) / self.rate
         self.level = level = rms(samples)
         self._follow_floor(level, seconds)
-        loud = self._is_speech(level)
+        self.loud = loud = self._is_speech(level)
         if self._open is None:
             self._idle(samples, start, loud=loud, echo=echo, level=level)
             return None

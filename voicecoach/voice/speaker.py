@@ -87,7 +87,7 @@ def build_speaker(voice: str = DEFAULT_VOICE, rate: int = DEFAULT_RATE, volume: 
     """
     synthesiser = Pyttsx3Synthesiser(voice, rate)
     synthesiser.synthesise("ready")  # fails now, with a clear message, if speech cannot work
-    speaker = VoiceSpeaker(ClipCache(synthesiser, cache_dir), Player(DeviceSink()), volume=volume,
+    speaker = VoiceSpeaker(ClipCache(synthesiser, cache_dir), Player(DeviceSink(device=device)), volume=volume,
                            to_player=to_player)
     if prepare:
         speaker.prepare()
