@@ -114,6 +114,8 @@ class Recogniser:
     """pocketsphinx decoding of one utterance against the grammar of what the coach expects."""
 
     def __init__(self, model_dir: Path | None = None, tuning: Tuning | None = None) -> None:
+        """Load the model once (~120 ms). ``model_dir`` holds ``en-us/`` (acoustic model) and
+        ``cmudict-en-us.dict``; None uses the model bundled with pocketsphinx."""
         self.tuning = tuning or Tuning()
         self._decoder = _load_decoder(model_dir)
         self._searches: dict[str, Grammar] = {}
