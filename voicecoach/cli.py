@@ -14,12 +14,14 @@ from typing import Any, NoReturn
 import click
 
 from voicecoach import __version__, app
+from voicecoach.adapters.clock import ScaledClock
 from voicecoach.coach import catalogue
 from voicecoach.coach.catalogue import Kind, PlanItem
 from voicecoach.endings import ExitCode
 from voicecoach.history import view as history_view
 from voicecoach.history.plot import PlotUnavailable, draw
 from voicecoach.history.store import HistoryError
+from voicecoach.voice.quiet import native_chatter_hidden
 
 F = Callable[..., Any]
 
@@ -240,6 +242,46 @@ def devices(json_output: bool) -> None:
         sys.exit(int(ExitCode.DEVICE))
 
 
+@cli.command()
+@click.option("--mic", default=None, metavar="DEVICE", help="The microphone, by number or part of its name.")
+@click.option("--speaker", default=None, metavar="DEVICE", help="The speaker, by number or part of its name.")
+@click.option("--voice", default="en-us", metavar="ID", help="The voice to speak with. [default: en-us]")
+@click.option("--seconds", type=click.FloatRange(2, 60), default=10.0, help="How long to listen. [default: 10]")
+def check(mic: str | None, speaker: str | None, voice: str, seconds: float) -> None:
+    """Check the sound: says a sentence, listens for "yes", shows the level and what to fix.
+
+    \b
+    Example:
+      voicecoach check
+      voicecoach check --mic USB
+    """
+    from voicecoach.voice.check import run_check  # noqa: PLC0415  (audio libraries load only when asked)
+    from voicecoach.voice.errors import VoiceError  # noqa: PLC0415
+    from voicecoach.voice.rig import VoiceOptions, open_voice  # noqa: PLC0415
+
+    clock = ScaledClock(1.0)
+    try:
+        rig = open_voice(VoiceOptions(mic, speaker, voice), to_player=clock.monotonic_at, clock=clock)
+    except VoiceError as err:
+        click.echo(f"voicecoach: {err}", err=True)
+        sys.exit(int(ExitCode.DEVICE))
+    try:
+        click.echo(f"Microphone: {rig.mic_name}    Speaker: {rig.speaker_name}")
+        result = run_check(rig.speaker, rig.capture, rig.listener, click.echo, seconds)
+    except VoiceError as err:
+        click.echo(f"voicecoach: {err}", err=True)
+        sys.exit(int(ExitCode.DEVICE))
+    finally:
+        rig.close()
+    heard = "nothing" if result.heard is None else repr(result.heard)
+    if result.heard is not None:
+        heard += " (not understood)" if result.rejected else f" (confidence {result.confidence:.2f})"
+    click.echo(f"Heard: {heard}. Peak level {result.peak_dbfs:.1f} dBFS.")
+    for line in result.advice:
+        click.echo(line)
+    sys.exit(int(ExitCode.FINISHED if result.ok else ExitCode.DEVICE))
+
+
 @cli.command(name="voices")
 @click.option("--all", "show_all", is_flag=True, help="List every language, not only English.")
 def list_voices(show_all: bool) -> None:
@@ -366,8 +408,15 @@ def _terminated(signum: int, frame: object) -> None:
 def main() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGTERM, _terminated)
-    if os.environ.get("VOICECOACH_DEBUG"):  # diagnostics of the voice layer on stderr
+    if os.environ.get("VOICECOACH_DEBUG"):  # diagnostics of the voice layer, and the libraries' own, on stderr
         logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)9.0f %(name)s: %(message)s")
+        _main()
+        return
+    with native_chatter_hidden():
+        _main()
+
+
+def _main() -> None:
     try:
         cli.main(prog_name="voicecoach")
     except KeyboardInterrupt:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -54,10 +53,11 @@ def run_check(
     show("Speaking a test sentence...")
     speaker.say(PROMPT)
     show('Now say "yes". Microphone level:')
-    end = time.monotonic() + seconds
+    clock = listener.clock
+    end = clock.now() + seconds
     utterance = None
-    while utterance is None and time.monotonic() < end:
-        utterance = listener.listen(YES_NO, until=min(end, time.monotonic() + 0.25))
+    while utterance is None and clock.now() < end:
+        utterance = listener.listen(YES_NO, until=min(end, clock.now() + 0.25))
         result.peak_dbfs = max(result.peak_dbfs, capture.level_dbfs)
         show(meter(capture.level_dbfs))
     if utterance is not None:

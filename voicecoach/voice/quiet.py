@@ -89,3 +89,31 @@ def quiet_stderr() -> Iterator[None]:
     """Hide what native libraries print on file descriptor 2 while active (PortAudio's probes)."""
     with captured_fd2():
         yield
+
+
+@contextlib.contextmanager
+def native_chatter_hidden() -> Iterator[None]:
+    """For a whole run: what C libraries write straight to file descriptor 2 (ALSA's "underrun
+    occurred", PortAudio's asserts) goes to /dev/null, while Python's ``sys.stderr`` (our messages)
+    keeps the real stderr through a duplicate of it."""
+    try:
+        sys.stderr.flush()
+        real = os.dup(2)
+    except (OSError, ValueError):  # no usable fd 2: nothing to protect
+        yield
+        return
+    original = sys.stderr
+    ours = os.fdopen(os.dup(real), "w", buffering=1, encoding="utf-8", errors="backslashreplace")
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 2)
+    sys.stderr = ours
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            ours.flush()
+        sys.stderr = original
+        os.dup2(real, 2)
+        os.close(real)
+        with contextlib.suppress(OSError):
+            ours.close()

@@ -35,6 +35,8 @@ class VoiceRig:
     listener: VoiceListener
     capture: Capture
     microphone: Microphone
+    mic_name: str = ""
+    speaker_name: str = ""
 
     def close(self) -> None:
         """Stop listening and playing; never raises (the session is over either way)."""
@@ -66,7 +68,7 @@ def open_voice(
         raise
     capture = Capture(microphone, echo=speaker.log, spotter=SpeakerAwareSpotter(StopSpotter())).start()
     listener = VoiceListener(capture, recogniser, clock)
-    return VoiceRig(speaker, listener, capture, microphone)
+    return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name)
 
 
 def _pocketsphinx() -> SpeechRecogniser:
