@@ -78,6 +78,21 @@ def test_an_unsure_answer_to_a_plain_question_is_not_confirmed():
     assert not any("I heard" in t for t in r.speaker.texts)
 
 
+def test_an_unsure_pain_score_is_confirmed_and_a_denied_one_asked_again():
+    pain = Question("PAIN_BEFORE", "How bad is your pain, 0 to 10?", kind=QuestionKind.NUMBER)
+    r = rig([Reply("five", confidence=0.35), "no", Reply("nine", confidence=0.35), "yes"])
+    assert r.conversation.ask(pain) == 9
+    assert "I heard 5. Is that right?" in r.speaker.texts and "I heard 9. Is that right?" in r.speaker.texts
+    assert [qid for qid, _, _ in asked(r)] == ["PAIN_BEFORE", "PAIN_BEFORE.confirm"] * 2
+
+
+def test_a_confident_pain_score_is_taken_as_heard():
+    pain = Question("PAIN_AFTER", "And now?", kind=QuestionKind.NUMBER)
+    r = rig([Reply("three", confidence=0.9)])
+    assert r.conversation.ask(pain) == 3
+    assert not any("I heard" in t for t in r.speaker.texts)
+
+
 def test_a_confident_safety_answer_is_not_confirmed():
     r = rig([Reply("yes", confidence=0.9)])
     assert r.conversation.ask(SAFETY) is Answer.YES

@@ -2,7 +2,8 @@
 
 Implements CLINICAL.md's asking rules: not understood -> re-ask (rephrased) up to 2 more times, then
 the answer is "unclear"; silence is never an answer; an answer to a safety question that the
-recogniser is unsure of is confirmed aloud; for safety questions, voice mode finally offers the keyboard.
+recogniser is unsure of is confirmed aloud (so is a pain score); for safety questions, voice mode
+finally offers the keyboard.
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ class Question:
     """Confirm an answer the recogniser is unsure of; offer the keyboard before giving up."""
     skippable: bool = False
     """"skip" is an answer (Answer.SKIPPED)."""
+
+    @property
+    def confirms_unsure(self) -> bool:
+        """An unsure hearing of the answer is confirmed aloud: safety answers, and numbers (a pain
+        score decides whether the plan steps down next time)."""
+        return self.safety or self.kind is QuestionKind.NUMBER
 
     def wording(self, attempt: int) -> str:
         """The text for attempt 1, 2, 3...: the question, then its rephrasings."""
@@ -151,7 +158,7 @@ class Conversation:
         self._heard(utterance, accepted=answer is not None or isinstance(meaning, CommandWord))
         if isinstance(meaning, CommandWord):
             return self._question_command(question, meaning)
-        if answer is not None and question.safety and self._unsure(utterance):
+        if answer is not None and question.confirms_unsure and self._unsure(utterance):
             return answer if self._confirmed(question, answer) else None
         return answer
 
