@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from tests.pulse import Pulse
+import pytest
+
+from tests.pulse import WARM_UP, Pulse, start_pulse
 from tests.simulated_user import SimulatedUser
 
 SCRIPT = Path(sys.executable).parent / "voicecoach"
@@ -67,3 +71,51 @@ def test_stop_said_during_a_hold_stops_the_counting(pulse: Pulse, tmp_path):
     assert max(counts) < 10
     spoken_at = next(t for t, label, words in user.spoken if words == "stop")
     assert spoken_at  # the time the stop began to play; the coach's reaction is measured in the bench
+
+
+def test_losing_the_sound_server_mid_hold_saves_the_session_and_says_what_to_do(tmp_path):
+    """The sound devices vanish (the sound server dies) during a hold: a clear message, exit 6, no
+    traceback, and the session kept in the history, marked interrupted."""
+    if shutil.which("pulseaudio") is None:
+        pytest.skip("pulseaudio is not installed (scripts/install.sh test installs it): no sound server to lose")
+    server, process = start_pulse(tmp_path / "pulse")
+    time.sleep(WARM_UP)
+    transcript = tmp_path / "transcript.jsonl"
+    data = tmp_path / "data"
+    saved = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = server.server  # the simulated person's paplay reaches this server
+    user = SimulatedUser(transcript, {"PAIN_BEFORE": "three"}, tmp_path).start()
+    env = {**os.environ, "VOICECOACH_DATA_DIR": str(data)}
+    coach = subprocess.Popen(
+        [str(SCRIPT), "exercise", "bridge", "--reps", "1", "--transcript", str(transcript), "--no-display"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(
+            json.loads(line)["type"] == "count" for line in _lines(transcript)
+        ):
+            time.sleep(0.1)
+        process.kill()  # the sound server (and with it every device) is gone
+        process.wait()
+        out, err = coach.communicate(timeout=60)
+    finally:
+        user.stop()
+        if coach.poll() is None:
+            coach.kill()
+        if saved is None:
+            os.environ.pop("PULSE_SERVER", None)
+        else:
+            os.environ["PULSE_SERVER"] = saved
+    assert "Traceback" not in err, err[-3000:]
+    assert coach.returncode == 6, (coach.returncode, err[-2000:])
+    assert "Everything so far is kept" in err
+    events = [json.loads(line) for line in _lines(transcript)]
+    assert events[-1]["type"] == "session_end" and events[-1]["how"] == "interrupted"
+    history = subprocess.run([str(SCRIPT), "history", "--json"], capture_output=True, text=True, env=env, check=True)
+    (session,) = json.loads(history.stdout)
+    assert session["how"] == "interrupted"
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text().splitlines() if path.exists() else []
