@@ -7,10 +7,12 @@ extras="${1:-}"
 
 # espeak-ng: the voice; portaudio19-dev + gcc + python3-dev: to build PyAudio; alsa-utils: aplay,
 # which pyttsx3 uses on Linux; python3-venv: for .venv.
-system_packages=(python3 python3-venv python3-dev gcc portaudio19-dev espeak-ng libespeak-ng1 alsa-utils)
+# libasound2-plugins: ALSA's bridge to PulseAudio/PipeWire, through which PortAudio reaches the sound server.
+system_packages=(python3 python3-venv python3-dev gcc portaudio19-dev espeak-ng libespeak-ng1 alsa-utils
+                 libasound2-plugins)
 # Tests: a private PulseAudio server is the sound card (tests/pulse.py); PortAudio reaches it through ALSA's pulse plugin.
 if [ "$extras" = "test" ]; then
-    system_packages+=(pulseaudio pulseaudio-utils libasound2-plugins)
+    system_packages+=(pulseaudio pulseaudio-utils)
 fi
 
 if command -v apt-get >/dev/null 2>&1; then
