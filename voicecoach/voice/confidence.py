@@ -10,7 +10,7 @@ class Evidence:
     """What one recognition saw besides the words themselves."""
 
     agree: bool
-    """The second decode (a slightly slowed copy) gave the same words."""
+    """The second decode (a slightly slowed copy) gave the same meaning ("nope" for "no" agrees)."""
     second_decode: bool
     """A second decode was made at all."""
     speech_seconds_outside: float

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from voicecoach.dialogue.understanding import understand
 from voicecoach.ports import Expect, Utterance
 from voicecoach.voice.confidence import Evidence, confidence_of
 from voicecoach.voice.grammars import Grammar, grammar_for
@@ -134,7 +135,7 @@ class Recogniser:
         if not first.garbage and first.text and self.tuning.perturb_speed > 0:
             slowed = Clip(clip.resampled(round(RATE / self.tuning.perturb_speed)).samples, RATE)
             hearings.append(self.hear(slowed, grammar))
-        evidence = self._evidence(clip, hearings)
+        evidence = self._evidence(clip, hearings, expect)
         utterance = _decide(first, evidence)
         elapsed = (time.perf_counter() - started) * 1000
         return Recognised(utterance, evidence, tuple(hearings), elapsed)
@@ -175,7 +176,7 @@ class Recogniser:
     def _known(self, word: str) -> bool:
         return self._decoder.lookup_word(word) is not None
 
-    def _evidence(self, clip: Clip, hearings: list[Hearing]) -> Evidence:
+    def _evidence(self, clip: Clip, hearings: list[Hearing], expect: Expect) -> Evidence:
         first = hearings[0]
         speech = speech_frames(clip, self.tuning.speech_db_above_floor)
         inside = np.zeros(len(speech), dtype=bool)
@@ -184,7 +185,7 @@ class Recogniser:
         outside = speech & ~inside[: len(speech)]
         word_frames = sum(s.end - s.start + 1 for s in first.segments)
         return Evidence(
-            agree=all(h.text == first.text for h in hearings[1:]),
+            agree=all(_same_meaning(h, first, expect) for h in hearings[1:]),
             second_decode=len(hearings) > 1,
             speech_seconds_outside=float(outside.sum()) / FRAMES_PER_SECOND,
             speech_seconds=float(speech.sum()) / FRAMES_PER_SECOND,
@@ -197,6 +198,13 @@ def _decide(first: Hearing, evidence: Evidence) -> Utterance:
         return Utterance(text=first.text, confidence=0.0, rejected=True)
     score = confidence_of(evidence)
     return Utterance(text=first.text, confidence=score, rejected=score <= 0.0)
+
+
+def _same_meaning(other: Hearing, first: Hearing, expect: Expect) -> bool:
+    """The decodes agree when they mean the same ("no" and "nope" do; "yes" and "no" never)."""
+    if other.garbage or not other.text:
+        return False
+    return other.text == first.text or understand(other.text, expect) == understand(first.text, expect)
 
 
 def _is_filler(word: str) -> bool:
