@@ -9,6 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tests.speech import say
 from voicecoach.voice.pcm import write_wav
@@ -32,7 +33,12 @@ class SimulatedUser:
     spoken: list[tuple[float, str, str]] = field(default_factory=list)
     """(monotonic time, question id or count, words) for everything it said."""
     said_to: dict[str, str] = field(default_factory=dict)
+    durations: list[float] = field(default_factory=list)
+    """How long each thing it said lasted (same order as ``spoken``)."""
     failure: Exception | None = None
+    seen: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    """(monotonic time it was read, event) for every event of the transcript."""
+    voice_rate: int = 140
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -51,8 +57,10 @@ class SimulatedUser:
     def speak(self, label: str, words: str) -> None:
         """Say ``words`` into the room now."""
         wav = self.workdir / f"user-{len(self.spoken)}.wav"
-        write_wav(wav, say(words, self.voice, 140))
+        clip = say(words, self.voice, self.voice_rate)
+        write_wav(wav, clip)
         self.spoken.append((time.monotonic(), label, words))
+        self.durations.append(clip.seconds)
         subprocess.run(["paplay", f"--device={self.device}", str(wav)], check=True, timeout=30)
 
     def answer_for(self, question: str, text: str) -> str:
@@ -73,6 +81,7 @@ class SimulatedUser:
     def _follow(self) -> None:
         last_question, last_text = None, ""
         for event in self._events():
+            self.seen.append((time.monotonic(), event))
             if event["type"] == "asked":
                 last_question, last_text = event["id"], event["text"]
             elif event["type"] == "listening" and last_question is not None:
@@ -85,6 +94,11 @@ class SimulatedUser:
                 if key in self.commands:
                     time.sleep(self.command_delay_seconds)
                     self.speak(f"count {key}", self.commands.pop(key))
+
+    def session_to_monotonic(self) -> float:
+        """The offset that turns a transcript time ``t`` into this process's monotonic time (events
+        are read within a poll of being written, so the smallest gap is the best estimate)."""
+        return min(seen - event["t"] for seen, event in self.seen)
 
     def _events(self):  # type: ignore[no-untyped-def]
         while not self.transcript.exists():
