@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from voicecoach.voice.rig import VoiceRig
 
 TEXT_INSTEAD = "Using text mode instead: read the questions here and type your answers."
+AFTER_DEVICE_LOST = (
+    "Everything so far is kept (see 'voicecoach history'). Plug the device back in and start again "
+    "(voicecoach check tests it), or use --text to type your answers."
+)
 VOICE_ANSWER_TIMEOUT_SECONDS = 10.0
 """Voice mode: silence this long after a question counts as not understood (a re-ask, never an answer)."""
 
@@ -120,6 +124,7 @@ def run(
         _close(voice, transcript)
     if report.device_fault:
         print(f"voicecoach: {report.device_fault}", file=stderr, flush=True)
+        print(AFTER_DEVICE_LOST, file=stderr, flush=True)
     if settings.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False), file=stdout, flush=True)
     return report

@@ -36,10 +36,7 @@ class RealClock(Protocol):
     def real_seconds_until(self, deadline: float | None) -> float | None: ...
 
 
-LOST_MESSAGE = (
-    "The microphone stopped working ({reason}). Everything so far is kept. "
-    "Plug it back in and start again, or use --text to type your answers."
-)
+LOST_MESSAGE = "The microphone stopped working ({reason})."
 
 
 class VoiceListener:
