@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -256,7 +257,25 @@ class _Damaged(Exception):
 
 
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
-    """Connect, check, and bring the schema up to date."""
+    """Connect, check, and bring the schema up to date, waiting out other processes doing the same.
+
+    SQLite's busy timeout does not cover every step here: switching a new file to WAL and reading the
+    schema while another process creates it can fail with "database is locked" at once, so the whole
+    opening is retried until the timeout.
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            return _connect_once(path, busy_timeout)
+        except sqlite3.OperationalError as err:
+            if err.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _connect_once(path: Path, busy_timeout: float) -> sqlite3.Connection:
     _create_private(path)
     connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
     connection.row_factory = sqlite3.Row
