@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from voicecoach.voice.devices import DeviceError
-from voicecoach.voice.pcm import Clip, dbfs
+from voicecoach.voice.pcm import to_dbfs
 from voicecoach.voice.quiet import quiet_stderr
 from voicecoach.voice.segmenter import Segment, Segmenter, SegmenterSettings
 from voicecoach.voice.spotter import SpeakerAwareSpotter, Spotted
@@ -60,7 +60,6 @@ class Capture:
         echo_tail_seconds: float = 0.15,
         settings: SegmenterSettings | None = None,
         now: Callable[[], float] = time.monotonic,
-        on_frame: Callable[[Clip], None] | None = None,
         spotter: SpeakerAwareSpotter | None = None,
     ) -> None:
         self.source = source
@@ -68,13 +67,15 @@ class Capture:
         self.echo_tail_seconds = echo_tail_seconds
         self.segmenter = Segmenter(RATE, settings)
         self.now = now
-        self.on_frame = on_frame
         self.spotter = spotter
-        self.level_dbfs = -120.0
-        """Level of the last frame (for the level meter of ``voicecoach check``)."""
         self.segments: queue.Queue[Segment | Spotted | Lost] = queue.Queue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="microphone", daemon=True)
+
+    @property
+    def level_dbfs(self) -> float:
+        """Level of the last frame (for the level meter of ``voicecoach check``)."""
+        return to_dbfs(self.segmenter.level)
 
     def start(self) -> Capture:
         """Begin reading."""
@@ -109,9 +110,6 @@ class Capture:
             samples = np.frombuffer(data, dtype="<i2").astype(np.int16)
             start = self.now() - len(samples) / RATE
             echo = self.echo is not None and self.echo.playing(start + frame_seconds / 2, self.echo_tail_seconds)
-            self.level_dbfs = dbfs(samples)
-            if self.on_frame is not None:
-                self.on_frame(Clip(samples, RATE))
             segment = self.segmenter.push(samples, start, echo=echo)
             if self.spotter is not None:
                 hit = self.spotter.push(samples, start, echo=echo, above_floor_db=self.segmenter.above_floor_db)

@@ -80,7 +80,11 @@ def rms(samples: Samples) -> float:
 
 def dbfs(samples: Samples) -> float:
     """Level relative to full scale, in dB (-120 for silence)."""
-    level = rms(samples)
+    return to_dbfs(rms(samples))
+
+
+def to_dbfs(level: float) -> float:
+    """An RMS level (of 32768) in dB relative to full scale (-120 for silence)."""
     return -120.0 if level <= 0 else float(20 * np.log10(level / 32768.0))
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from voicecoach.voice.errors import OutputDeviceError
 from voicecoach.voice.pcm import Clip, Samples
-from voicecoach.voice.quiet import captured_fd2
+from voicecoach.voice.quiet import quiet_stderr
 
 RATE = 22050
 """The player's sample rate: espeak-ng's own, so speech is never resampled."""
@@ -316,14 +316,14 @@ class DeviceSink:
 def _open_stream(rate: int, device: int | None) -> tuple[Any, Any]:
     """PyAudio and an output stream, with the library's probe noise kept off the terminal."""
     try:
-        with captured_fd2():
+        with quiet_stderr():
             import pyaudio  # noqa: PLC0415 (text mode never imports the audio libraries)
 
             pa = pyaudio.PyAudio()
     except Exception as err:  # ImportError when PortAudio is missing, OSError from PortAudio
         raise OutputDeviceError(f"Sound is not available (PortAudio: {err}).") from None
     try:
-        with captured_fd2():
+        with quiet_stderr():
             stream = pa.open(format=pyaudio.paInt16, channels=1, rate=rate, output=True,
                              output_device_index=device, frames_per_buffer=CHUNK)
     except (OSError, ValueError) as err:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from voicecoach.voice.pcm import Clip, Samples, rms
+from voicecoach.voice.pcm import Clip, Samples, rms, to_dbfs
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,6 @@ class Segmenter:
         self._levels: deque[float] = deque()
         self.level = 0.0
         """RMS of the last frame (for a level meter)."""
-        self.loud = False
-        """Whether the last frame stood out from the room's noise floor as speech does."""
-
         self._pre: deque[tuple[float, Samples]] = deque()
         self._pre_seconds = 0.0
         self._run = 0.0
@@ -96,7 +93,7 @@ class Segmenter:
         seconds = len(samples) / self.rate
         self.level = level = rms(samples)
         self._follow_floor(level, seconds)
-        self.loud = loud = self._is_speech(level)
+        loud = self._is_speech(level)
         if self._open is None:
             self._idle(samples, start, loud=loud, echo=echo, level=level)
             return None
@@ -175,5 +172,5 @@ class Segmenter:
             speech_seconds=current.speech,
             echo_seconds=current.echo,
             too_long=too_long,
-            level_dbfs=-120.0 if speech_level <= 0 else float(20 * np.log10(speech_level / 32768.0)),
+            level_dbfs=to_dbfs(speech_level),
         )
