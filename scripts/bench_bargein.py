@@ -20,10 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.speech import RATE, babble, say, white_noise, with_noise
+from tests.speech import RATE, babble, counting, white_noise, with_noise
 from voicecoach.voice.pcm import Clip
 from voicecoach.voice.segmenter import Segmenter
 from voicecoach.voice.spotter import STOP_THRESHOLD, SpeakerAwareSpotter, StopSpotter
@@ -39,31 +37,19 @@ NOISES = ("quiet", "white 20 dB", "babble 20 dB")
 def stream(
     coach_voice: str, user_voice: str | None, offset: float, noise: str, seed: int
 ) -> tuple[Clip, float | None, list[tuple[float, float]]]:
-    """Ten counts, optionally with "stop" after count 4; returns the audio, the end of the word, and
+    """Ten counts, optionally with "stop" after count 3; returns the audio, the end of the word, and
     when the coach was playing (what the player's log would say)."""
-    rng = np.random.default_rng(seed)
-    total = np.zeros(RATE * 12)
-    spans = []
-    for i in range(10):
-        word = say(str(i + 1), coach_voice).samples.astype(float) * 0.5
-        start = RATE * (i + 1)
-        total[start : start + len(word)] += word
-        spans.append((start / RATE, (start + len(word)) / RATE))
-    word_end = None
-    if user_voice is not None:
-        user = say("stop", user_voice, 150).samples.astype(float)
-        start = RATE * 4 + int(offset * RATE)
-        total[start : start + len(user)] += user
-        word_end = (start + len(user)) / RATE
-    clip = Clip(np.clip(total + rng.standard_normal(len(total)) * 60, -32768, 32767).astype(np.int16), RATE)
+    words = [str(n) for n in range(1, 11)]
+    if user_voice is None:
+        clip, word_end, spans = counting(words, coach_voice, seed=seed)
+    else:
+        clip, word_end, spans = counting(words, coach_voice, user_word="stop", user_voice=user_voice,
+                                         user_at=4 + offset, seed=seed)
     if noise.startswith("white"):
         clip = with_noise(clip, white_noise(12.0, seed), 20.0, seed)
     elif noise.startswith("babble"):
         clip = with_noise(clip, babble(), 20.0, seed)
     return clip, word_end, spans
-
-
-
 
 
 def spot(clip: Clip, spans: list[tuple[float, float]], args: argparse.Namespace) -> tuple[list[float], float]:

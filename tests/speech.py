@@ -54,6 +54,31 @@ def babble() -> Samples:
     return _int16(mix / len(parts))
 
 
+def counting(
+    words: list[str], coach_voice: str = "en-us+f3", *, user_word: str | None = None, user_voice: str = "en+m3",
+    user_at: float = 0.0, seed: int = 0,
+) -> tuple[Clip, float | None, list[tuple[float, float]]]:
+    """The coach says ``words`` one a second from 1 s, its echo at half the person's level, in a quiet
+    room; a person may say ``user_word`` starting ``user_at`` seconds in. Returns the audio, the end of
+    the person's word (None without one), and when the coach was playing (what the player's log says)."""
+    rng = np.random.default_rng(seed)
+    total = np.zeros(RATE * (len(words) + 2))
+    spans = []
+    for i, word in enumerate(words):
+        clip = say(word, coach_voice).samples.astype(np.float64) * 0.5
+        start = RATE * (i + 1)
+        total[start : start + len(clip)] += clip[: len(total) - start]
+        spans.append((start / RATE, (start + len(clip)) / RATE))
+    word_end = None
+    if user_word is not None:
+        clip = say(user_word, user_voice, 150).samples.astype(np.float64)
+        start = round(user_at * RATE)
+        total[start : start + len(clip)] += clip
+        word_end = (start + len(clip)) / RATE
+    total += rng.standard_normal(len(total)) * 60
+    return Clip(_int16(total), RATE), word_end, spans
+
+
 def with_noise(clip: Clip, noise: Samples, snr_db: float, seed: int = 0) -> Clip:
     """``clip`` with ``noise`` mixed in so that speech level / noise level is ``snr_db``."""
     rng = np.random.default_rng(seed)

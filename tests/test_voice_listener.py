@@ -136,12 +136,12 @@ def test_silence_times_out_into_none_never_an_answer():
 
 
 def test_a_stop_said_while_counting_is_spotted_once_and_not_decoded_again():
-    from tests.test_spotter import COUNTS, counting  # noqa: PLC0415
+    from tests.speech import counting  # noqa: PLC0415
+    from tests.test_spotter import COUNTS  # noqa: PLC0415
     from voicecoach.voice.spotter import SpeakerAwareSpotter, StopSpotter  # noqa: PLC0415
 
-    clip, (_, word_end) = counting(COUNTS[:5], "stop", 2)
+    clip, word_end, coach_words = counting(COUNTS[:5], user_word="stop", user_at=3.55)
     source = ClipSource(clip, paced=True)
-    coach_words = [(k + 1.0, k + 1.0 + say(word, "en-us+f3").seconds) for k, word in enumerate(COUNTS[:5])]
     spotter = SpeakerAwareSpotter(StopSpotter())
     capture = Capture(source, now=source.now, spotter=spotter, echo=Spans(coach_words)).start()
     recogniser = RecordingRecogniser()
