@@ -21,7 +21,8 @@ DEFAULT_SESSIONS = 14
 @click.command(name="report")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE.html",
               help="Where to write the report. [default: report-<date>.html in the data folder]")
-@click.option("--since", callback=parse_date, default=None, metavar="YYYY-MM-DD", help="Only sessions from this date on.")
+@click.option("--since", callback=parse_date, default=None, metavar="YYYY-MM-DD",
+              help="Only sessions from this date on.")
 @click.option("--sessions", "last", type=click.IntRange(min=1), default=DEFAULT_SESSIONS, show_default=True,
               metavar="N", help="Show the last N sessions (after --since).")
 @click.option("--pdf", "pdf", is_flag=True, help="Also print it to a PDF beside the HTML (needs Chromium).")

@@ -113,7 +113,7 @@ def adherence(sessions: Sequence[SessionRecord], today: date, rhythm: Rhythm | N
     if not by_date:
         return Adherence((), rhythm)
     first = min(by_date)
-    last = max(today, max(by_date))
+    last = max(today, *by_date)
     days: list[Day] = []
     in_force: dict[str, int] = {}
     was_referred = False

@@ -17,21 +17,21 @@ from voicecoach.history.clinician import ClinicianReport, done_against_planned
 from voicecoach.history.records import SessionRecord
 
 CSS = """
-@page { margin: 11mm 12mm; }
+@page { margin: 10mm 11mm; }
 * { box-sizing: border-box; }
-html { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 9.5pt; color: #111; line-height: 1.3; }
+html { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 9pt; color: #111; line-height: 1.25; }
 body { margin: 0 auto; max-width: 186mm; padding: 6mm 0; }
-h1 { font-size: 15pt; margin: 0 0 1mm; }
-h2 { font-size: 11pt; margin: 4mm 0 1.5mm; border-bottom: 1px solid #999; padding-bottom: 0.5mm; }
+h1 { font-size: 14pt; margin: 0 0 1mm; }
+h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1px solid #999; padding-bottom: 0.5mm; }
 p { margin: 1mm 0; }
 .meta { color: #444; margin-bottom: 2mm; }
 .notice { border: 1.5px solid #333; padding: 2mm 3mm; margin: 2mm 0; background: #f7f7f7; }
 .notice p { margin: 0.5mm 0; }
-.outcome { font-size: 10.5pt; }
+.outcome { font-size: 10pt; }
 .alert { color: #a01b1b; font-weight: bold; }
 .ok { color: #1e6b31; }
 table { border-collapse: collapse; width: 100%; margin: 1mm 0; }
-th, td { text-align: left; vertical-align: top; padding: 0.7mm 1.5mm; border-bottom: 1px solid #ddd; }
+th, td { text-align: left; vertical-align: top; padding: 0.4mm 1.5mm; border-bottom: 1px solid #ddd; }
 th { background: #eee; font-weight: bold; }
 td.num { text-align: right; white-space: nowrap; }
 td.nowrap, th.nowrap { white-space: nowrap; }
@@ -39,7 +39,7 @@ tr.yes td { color: #a01b1b; font-weight: bold; }
 tr.unclear td { color: #8a5a00; }
 .columns { display: flex; gap: 3mm; }
 .columns > div { flex: 1 1 0; }
-#answers table { font-size: 8pt; }
+#answers table { font-size: 7.5pt; }
 #answers td:nth-child(3), #answers td:nth-child(4) { white-space: nowrap; }
 .chart { display: block; max-width: 100%; height: auto; }
 section { break-inside: avoid; page-break-inside: avoid; }
@@ -101,7 +101,8 @@ def _outcome(report: ClinicianReport) -> str:
     history = (f" Earlier in this period: {', '.join(sorted({s.outcome or '' for s in changed}))}."
                if changed else " The same in every triage of this period.")
     return ('<section id="outcome"><h2>Where the answers point</h2>'
-            f'<p class="outcome">Latest triage, {escape(_when(latest.started_at))}: <b>{escape(latest.outcome or "")}</b>'
+            f'<p class="outcome">Latest triage, {escape(_when(latest.started_at))}: '
+            f'<b>{escape(latest.outcome or "")}</b>'
             f"{escape(' (' + latest.side + ' side)' if latest.side in ('left', 'right') else '')}. "
             f"{escape(report.points_to)}</p><p>Flags: {escape(', '.join(latest.flags) or 'none')}."
             f"{escape(history)} Each session's outcome and flags are in the table of sessions below.</p></section>")
@@ -179,14 +180,12 @@ def _adherence(adherence: Adherence) -> str:
 
 def _progression(report: ClinicianReport) -> str:
     if not report.steps:
-        body = "<p>No level changes in this period.</p>"
+        body = "No level changes in this period."
     else:
-        items = "".join(f"<li>{escape(_short(s.when))}: {escape(s.exercise)} {escape(s.direction)}, "
-                        + (f"{escape(s.from_level)} \u2192 " if s.from_level else "")
-                        + f"{escape(s.to_level)}</li>" for s in report.steps)
-        body = f"<ul>{items}</ul>"
+        body = "; ".join(f"{_short(s.when)} {s.exercise} {s.direction}, "
+                         + (f"{s.from_level} \u2192 " if s.from_level else "") + s.to_level for s in report.steps) + "."
     return ('<section id="progression"><h2>Progression</h2><p>Up one level after 3 completed sessions in a row '
-            f"without more pain; down one after pain rose by 2 or more.</p>{body}</section>")
+            f"without more pain; down one after pain rose by 2 or more.</p><p>{escape(body)}</p></section>")
 
 
 def _answers(report: ClinicianReport) -> str:
@@ -199,6 +198,7 @@ def _answers(report: ClinicianReport) -> str:
                             escape(f"{a.when.astimezone():%d %b}")]))
     half = (len(rows) + 1) // 2
     head = ("id", "question", "answer", "date")
-    return (f'<section id="answers" class="long"><h2>Latest triage answers</h2><p>{escape(report.words["answers_note"])}'
+    return ('<section id="answers" class="long"><h2>Latest triage answers</h2>'
+            f'<p>{escape(report.words["answers_note"])}'
             f'</p><div class="columns"><div>{_table(head, rows[:half])}</div><div>{_table(head, rows[half:])}</div>'
             "</div></section>")

@@ -20,13 +20,14 @@ REFERRED = "#f4cccc"
 FONT = "font-family:DejaVu Sans,Arial,Helvetica,sans-serif"
 
 
-def _text(x: float, y: float, words: str, size: int = 10, anchor: str = "middle", fill: str = "#222",
+def _text(x: float, y: float, words: str, size: int = 10, anchor: str = "middle", fill: str = "#222",  # noqa: PLR0917
           weight: str = "normal") -> str:
+    """An SVG text element (SVG's own attribute order: position, then size, anchor, colour, weight)."""
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
             f'font-weight="{weight}">{escape(words)}</text>')
 
 
-def pain_chart(sessions: Sequence[SessionRecord], width: int = 700, height: int = 210) -> str:
+def pain_chart(sessions: Sequence[SessionRecord], width: int = 760, height: int = 190) -> str:
     """Pain before (open circle) and after (filled) each session, joined by an arrow: red when it rose by 2+."""
     left, right, top, bottom = 34, 10, 14, 40
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -99,13 +100,13 @@ def pain_chart(sessions: Sequence[SessionRecord], width: int = 700, height: int 
     return "".join(parts)
 
 
-def adherence_chart(adherence: Adherence, width: int = 700) -> str:
+def adherence_chart(adherence: Adherence, width: int = 760) -> str:
     """One row per exercise of the rhythm, one column per day: done / due, green when met, amber when short."""
     days = adherence.days
     exercises = list(adherence.rhythm.times_per_day)
     for d in days:
         exercises += [e for e in d.target if e not in exercises]
-    left, top, row_h = 40, 16, 20
+    left, top, row_h = 40, 6, 17
     height = top + row_h * len(exercises) + 30
     n = max(len(days), 1)
     cell = min((width - left - 4) / n, 64)
