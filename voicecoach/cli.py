@@ -19,6 +19,7 @@ from voicecoach.cli_options import data_dir_option as _data_dir_option
 from voicecoach.cli_options import data_folder as _data_folder
 from voicecoach.cli_options import fail as _fail
 from voicecoach.cli_options import parse_date as _date
+from voicecoach.cli_remind import remind
 from voicecoach.cli_report import report
 from voicecoach.coach import catalogue
 from voicecoach.coach.catalogue import Kind, PlanItem
@@ -26,6 +27,7 @@ from voicecoach.endings import ExitCode
 from voicecoach.history import view as history_view
 from voicecoach.history.plot import PlotUnavailable, draw
 from voicecoach.history.store import HistoryError
+from voicecoach.remind.notify import take_pending
 from voicecoach.voice.quiet import native_chatter_hidden
 
 F = Callable[..., Any]
@@ -119,8 +121,17 @@ def cli(ctx: click.Context, /, **values: Any) -> None:
       voicecoach exercise bridge --text  # one exercise, counted
     """
     ctx.obj = values
+    if ctx.invoked_subcommand != "remind":
+        _show_pending_reminder(values.get("data_dir"))
     if ctx.invoked_subcommand is None:
         _run(ctx, "session", {})
+
+
+def _show_pending_reminder(data_dir: Path | None) -> None:
+    """A reminder that could not be shown on the desktop is shown at the next start, on stderr."""
+    pending = take_pending(app.data_dir_path(data_dir))
+    if pending:
+        click.echo(pending, err=True)
 
 
 @cli.command()
@@ -404,3 +415,4 @@ def _main() -> None:
 
 
 cli.add_command(report)
+cli.add_command(remind)
