@@ -114,8 +114,8 @@ def test_cron_round_trip_keeps_the_users_own_lines_and_leaves_nothing_after_off(
         assert "remind fire --data-dir" in ours[0] and "# a line of the user's own" in lines
         again = console(home, "remind", "on", "--via", "cron", "--times", "07:30", "--data-dir", str(data))
         assert again.returncode == 0
-        assert [line for line in crontab_now().splitlines() if line.endswith(TAG)][0].startswith("30 7 * * * ")
-        assert len([line for line in crontab_now().splitlines() if line.endswith(TAG)]) == 1
+        replaced = [line for line in crontab_now().splitlines() if line.endswith(TAG)]
+        assert len(replaced) == 1 and replaced[0].startswith("30 7 * * * ")
         status = console(home, "remind", "status", "--data-dir", str(data))
         assert "Reminders are on, through your crontab, at 07:30." in status.stdout
         off = console(home, "remind", "off", "--data-dir", str(data))

@@ -8,7 +8,7 @@ a doctor, not to exercise.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -91,6 +91,11 @@ class Adherence:
     longest_on_rhythm: int = 0
     by_day: dict[date, Day] = field(default_factory=dict)
 
+    def streaks_through(self, day: date) -> tuple[int, int]:
+        """(Days in a row with exercises, days in a row on the rhythm) as they stood at the end of ``day``."""
+        upto = [d for d in self.days if d.day <= day]
+        return _streak(upto, lambda d: d.active, lenient=False), _streak(upto, lambda d: d.on_rhythm, lenient=False)
+
     @property
     def days_due(self) -> int:
         """Days on which exercises were due (not referred)."""
@@ -143,10 +148,10 @@ def local_date(session: SessionRecord) -> date:
     return session.started_at.astimezone().date()
 
 
-def _streak(days: Sequence[Day], good: Any) -> int:
-    """Days in a row ending with the last; the last day (today) does not break it while it is not yet good."""
+def _streak(days: Sequence[Day], good: Callable[[Day], bool], lenient: bool = True) -> int:
+    """Days in a row ending with the last; ``lenient``: the last day (today) does not break it while not yet good."""
     run = list(days)
-    if run and not good(run[-1]):
+    if lenient and run and not good(run[-1]):
         run = run[:-1]
     count = 0
     for d in reversed(run):
