@@ -61,7 +61,8 @@ def _today() -> date:
 def with_adherence(sessions: Sequence[SessionRecord], today: date | None = None) -> list[dict[str, Any]]:
     """The sessions as JSON-ready dicts, each with its day against the rhythm and the streaks at that day's end."""
     result = adherence(sessions, today or _today())
-    rows, nth = [], {}
+    rows: list[dict[str, Any]] = []
+    nth: dict[date, int] = {}
     for s in sessions:
         day = local_date(s)
         nth[day] = nth.get(day, 0) + 1
