@@ -6,13 +6,14 @@ import io
 import re
 import shutil
 import unicodedata
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
 from matplotlib import image
 from pypdf import PdfReader
 
-from tests.history_helpers import URGENT, cli_session, invoke
+from tests.history_helpers import SI_JOINT, URGENT, cli_session, invoke, run_session
 from voicecoach.history.pdf import find_browser, headless, with_paper
 
 RISE_RGB = (0xC0, 0x39, 0x2B)
@@ -115,3 +116,23 @@ def test_pdf_option_prints_beside_the_html(browser, six_sessions, tmp_path):
     reader = PdfReader(io.BytesIO((tmp_path / "r.pdf").read_bytes()))
     assert 1 <= len(reader.pages) <= 2
     assert round(float(reader.pages[0].mediabox.height)) == 792
+
+
+def test_the_default_fourteen_sessions_over_ten_days_still_fit_two_pages(browser, tmp_path):
+    """The longest report by default: 14 sessions (and two more before them, cut off) over ten days."""
+    data = tmp_path / "data"
+    clock = {"now": None}
+
+    def wall_clock():
+        clock["now"] += timedelta(seconds=1)
+        return clock["now"]
+
+    for n in range(16):
+        clock["now"] = (datetime.now().astimezone() - timedelta(days=9 - n * 9 // 15)).replace(hour=8 + n % 3 * 5)
+        run_session(data, wall_clock, f"{SI_JOINT}{3 + n % 2}\n{3 + (n == 7) * 2}\n")
+    html = write_report(data, tmp_path / "report.html")
+    assert "14 session(s) shown" in html and "16 stored in all" in html
+    for paper in ("a4", "letter"):
+        pages = pdf_pages(browser, html, paper, tmp_path)
+        assert len(pages) <= 2, f"{paper}: {len(pages)} pages"
+        assert "Latest triage answers" in page_text(pages[-1:]), f"{paper}: the last section is printed"
