@@ -77,12 +77,14 @@ def test_report_command_writes_to_the_data_folder_and_honours_since_and_sessions
     written = next(tmp_path.glob("report-*.html"))
     assert f"Report of 3 session(s) written to {written}" in result.stdout
     assert "3 session(s) shown" in written.read_text()
+    assert written.stat().st_mode & 0o777 == 0o600, "health data: readable by the user alone"
     two = invoke(["report", "--data-dir", str(tmp_path), "--sessions", "2", "--out", str(tmp_path / "two.html")])
     page = (tmp_path / "two.html").read_text()
     assert two.exit_code == 0 and "2 session(s) shown" in page and "3 stored in all" in page
     assert "4 \u2192 3" not in page and "3 \u2192 2" in page
     none = invoke(["report", "--data-dir", str(tmp_path), "--since", "2999-01-01", "--out", str(tmp_path / "n.html")])
     assert none.exit_code == 0 and "No sessions in this period" in (tmp_path / "n.html").read_text()
+    assert "Report of 0 session(s) written to" in none.stdout
 
 
 def test_report_user_errors_are_one_line_and_exit_2(tmp_path):

@@ -327,7 +327,7 @@ def list_voices(show_all: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the sessions as a JSON array.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the sessions as CSV, one row each.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE.png",
-              help="Also draw the pain trend and the exercise volume into a PNG (needs voicecoach[plot]).")
+              help="Also draw the pain trend, the exercise volume and each day against the rhythm into a PNG.")
 @click.option("--since", callback=_date, default=None, metavar="YYYY-MM-DD", help="Only sessions from this date on.")
 @_data_dir_option
 @click.pass_context

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -53,12 +54,13 @@ def report(ctx: click.Context, /, out: Path | None, since: date | None, last: in
         sessions = history_view.read(folder, warn=lambda message: click.echo(f"voicecoach: {message}", err=True))
     except HistoryError as err:
         fail(ctx, str(err))
-    content = report_html.render(clinician.build(sessions, now, since=since, last=last))
+    summary = clinician.build(sessions, now, since=since, last=last)
+    content = report_html.render(summary)
     try:
-        target.write_text(content, encoding="utf-8")
+        _write_private(target, content)
     except OSError as err:
         fail(ctx, f"Cannot write the report {target}: {err.strerror or err}")
-    click.echo(f"Report of {min(len(sessions), last)} session(s) written to {target}")
+    click.echo(f"Report of {len(summary.sessions)} session(s) written to {target}")
     if pdf:
         pdf_path = target.with_suffix(".pdf")
         try:
@@ -67,4 +69,13 @@ def report(ctx: click.Context, /, out: Path | None, since: date | None, last: in
             fail(ctx, str(err))
         except (OSError, TimeoutError) as err:
             fail(ctx, f"Cannot write the PDF {pdf_path}: {err}")
+        pdf_path.chmod(0o600)
         click.echo(f"PDF ({paper.upper() if paper.lower() == 'a4' else 'Letter'}) written to {pdf_path}")
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read: the report holds health data, like the history."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
+    path.chmod(0o600)
