@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Choose the Moonshine decision thresholds on the tuning half of the real-voices speakers.
 
-    .venv/bin/python scripts/calibrate_moonshine.py --corpus ../shared/corpus/real-voices --out bench-results/moonshine-hearings.jsonl
-    .venv/bin/python scripts/calibrate_moonshine.py --hearings bench-results/moonshine-hearings.jsonl   # grid only
+    .venv/bin/python scripts/calibrate_moonshine.py --corpus ../shared/corpus/real-voices \
+        --noise ../shared/corpus/real-voices/noise__sc_bg-running-tap_1.wav     # hear, then search
+    .venv/bin/python scripts/calibrate_moonshine.py                              # search the saved hearings
 
 Each tuning-half clip is heard once (clean, and with --noise at 10 dB); then every threshold combination of
 the grid is scored against the safety rules first (no sure wrong answer, no sure non-answer, at most 2% of
