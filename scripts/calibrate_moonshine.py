@@ -79,7 +79,8 @@ def evaluate(rows: list[dict[str, Any]], tuning: Tuning) -> dict[str, dict[str, 
             if row["audio"]:
                 got, sure = None, False
             else:
-                v = judge(row["text"], row["lp"], ended=row["ended"], trusted=row["trusted"], scores=row["scores"],
+                trusted = row.get("trusted", row.get("problem") is None)
+                v = judge(row["text"], row["lp"], ended=row["ended"], trusted=trusted, scores=row["scores"],
                           expect=expect, settings=tuning)
                 got = None if v.rejected else meaning_label(understand(v.text, expect))
                 sure = got is not None and v.confidence >= SURE

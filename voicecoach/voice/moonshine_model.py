@@ -73,7 +73,6 @@ class Tokenizer:
         for i, piece in enumerate(pieces):
             if i > 258 and piece:  # 0-2 are specials, 3-258 raw bytes (fallback only)
                 self._ids.setdefault(piece, i)
-        self._longest = max(len(p) for p in self._ids)
 
     @classmethod
     def load(cls, path: Path) -> Tokenizer:
@@ -95,20 +94,21 @@ class Tokenizer:
         return raw.decode("utf-8", errors="replace").replace(SPACE, " ").strip()
 
     def encode(self, text: str) -> list[int]:
-        """Text to token ids, longest piece first (a leading space is added, as the model writes)."""
-        raw = (SPACE + text.replace(" ", SPACE)).encode("utf-8")
+        """Text to token ids as the model's own (SentencePiece BPE) tokenizer does it: start from characters
+        and keep merging the adjacent pair whose joined piece has the lowest id (the earliest merge); a
+        character with no piece falls back to its UTF-8 bytes. A leading space is added, as the model writes."""
+        parts = [c.encode("utf-8") for c in SPACE + text.replace(" ", SPACE)]
+        while len(parts) > 1:
+            ranked = [(self._ids.get(parts[i] + parts[i + 1]), i) for i in range(len(parts) - 1)]
+            found = [(rank, i) for rank, i in ranked if rank is not None]
+            if not found:
+                break
+            _, i = min(found)
+            parts[i : i + 2] = [parts[i] + parts[i + 1]]
         ids: list[int] = []
-        i = 0
-        while i < len(raw):
-            for n in range(min(self._longest, len(raw) - i), 0, -1):
-                found = self._ids.get(raw[i : i + n])
-                if found is not None:
-                    ids.append(found)
-                    i += n
-                    break
-            else:
-                ids.append(3 + raw[i])
-                i += 1
+        for part in parts:
+            piece = self._ids.get(part)
+            ids += [piece] if piece is not None else [3 + byte for byte in part]
         return ids
 
     def is_word(self, word: str) -> bool:
