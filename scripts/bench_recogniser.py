@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.calibration_split import in_split, speakers_of
 from tests.speech import with_noise
 from voicecoach.dialogue.conversation import AskingPolicy
-from voicecoach.dialogue.understanding import understand
+from voicecoach.dialogue.understanding import CommandWord, understand
 from voicecoach.ports import Expect, Utterance, Vocabulary
 from voicecoach.voice.moonshine_scoring import label as meaning_label
 from voicecoach.voice.pcm import Clip, read_wav
@@ -82,8 +82,9 @@ def want_in(label: str, context: str) -> tuple[str, str | None]:
     meaning = None if label == "oov" else understand(label, expect)
     if meaning is None:
         return "oov", None
-    own = Expect.of(vocabulary, background=expect.background)
-    return ("answer", meaning_label(meaning)) if understand(label, own) is not None else ("skip", None)
+    if isinstance(meaning, CommandWord) != (vocabulary is Vocabulary.COMMANDS):
+        return "skip", None
+    return "answer", meaning_label(meaning)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The Moonshine recogniser on real people: 38 recordings of held-out speakers (tests/data/real-voices, with
+"""The Moonshine recogniser on real people: 37 recordings of held-out speakers (tests/data/real-voices, with
 their licences), heard once each and judged in every context the dialogue listens in. The bounds sit a few
 points under what these clips measure; the safety rules have no slack: no wrong answer and no non-answer is
 ever accepted with confidence, and yes is never taken for no (or the reverse) with confidence."""
@@ -53,7 +53,7 @@ def results(heard, context):
 def test_the_subset_holds_what_the_tests_need():
     labels = [label_of(p) for p in CLIPS]
     assert labels.count("yes") == 5 and labels.count("no") == 5 and labels.count("stop") == 4
-    assert labels.count("oov") == 10
+    assert labels.count("oov") == 9
     assert (Path(__file__).parent / "data" / "real-voices" / "LICENSES.md").is_file()
 
 
@@ -77,7 +77,7 @@ def test_yes_and_no_from_real_people(heard):
 def test_pain_scores_from_real_people(heard):
     rows = [r for r in results(heard, "pain") if r[1] == "answer"]
     right = [r for r in rows if r[3] == r[2]]
-    assert len(rows) == 18
+    assert len(rows) == 10
     assert len(right) >= 14, rows
 
 
@@ -95,7 +95,7 @@ def test_non_answers_are_rejected(heard, context):
 
 def test_deciding_one_context_at_a_time_is_deciding_them_together(moonshine, heard):
     """Voice mode decodes for one expectation; the bench and these tests hear once for all three."""
-    for name in ("yes__an4_fjam_1.wav", "three__fsdd_yweweler_1.wav", "other-jarvis__pvww_unknown-008a6329_1.wav"):
+    for name in ("yes__an4_fjam_1.wav", "other-jarvis__pvww_unknown-008a6329_1.wav"):
         clip = read_wav(CLIPS[0].parent / name)
         for context, (expect, _) in CONTEXTS.items():
             u = moonshine.recognise(clip, expect)

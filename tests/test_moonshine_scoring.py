@@ -126,3 +126,18 @@ def test_transcript_guards():
     assert transcript_problem("Snow", repeated=True) == "repeats itself"
     assert transcript_problem("no no no no no no", repeated=False) == "repeats itself"
     assert transcript_problem("Yes.", repeated=False) is None
+
+
+def test_the_tokenizer_splits_words_as_the_model_writes_them():
+    pytest.importorskip("moonshine_cpp", reason="the tokenizer ships in the moonshine-cpp wheel")
+    from voicecoach.voice.moonshine_model import FILES, Tokenizer, model_dir  # noqa: PLC0415
+
+    tokenizer = Tokenizer.load(model_dir() / FILES[2])
+    # token ids as Moonshine's own greedy decoding wrote them for real recordings of these words
+    assert tokenizer.encode("Repeat") + [tokenizer.piece(".")] == [830, 11666, 29889]
+    assert tokenizer.encode("Yes") == [3869] and tokenizer.encode("No") == [1939]
+    assert tokenizer.encode("15241") == [29871, 29896, 29945, 29906, 29946, 29896]
+    for text in ("How many left", "Tingling", "It hurts", "3", "ouch"):
+        assert tokenizer.decode(tokenizer.encode(text)) == text
+    assert tokenizer.decode([9943, 29889]) == "Down."
+    assert tokenizer.decode([3 + 0xC3]) == "\ufffd"  # a stray byte is replaced, never an error

@@ -77,7 +77,7 @@ def score(model: MoonshineModel, start: Start, candidates: list[tuple[str, str |
     clip (reused and extended in place); ``prune=False`` scores every phrase.
     """
     done = known if known is not None else Scores()
-    stop = model.tokenizer.encode(FULL_STOP)[-1:]
+    stop = [model.tokenizer.piece(FULL_STOP)]
     tokens = {p: model.tokenizer.encode(_written(p)) for p, _ in candidates}
     meaning = dict(candidates)
     order = sorted(meaning, key=lambda p: -float(start.logprobs[tokens[p][0]]))

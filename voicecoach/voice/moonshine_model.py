@@ -10,6 +10,7 @@ calls feed back the decoder key/values but keep the encoder key/values of the fi
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,19 +49,17 @@ def model_dir() -> Path:
 
 
 def check_model(folder: Path | None = None) -> Path:
-    """Check quickly (no model load) that the model files are there, the tokenizer reads and ONNX Runtime
-    imports; returns the folder or raises MoonshineUnavailable with the reason."""
+    """Check quickly (nothing loaded or imported) that the model files are there and not empty and that
+    ONNX Runtime is installed; returns the folder or raises MoonshineUnavailable with the reason."""
     chosen = folder or model_dir()
     missing = [name for name in FILES if not (chosen / name).is_file()]
     if missing:
         raise MoonshineUnavailable(f"no Moonshine model in {chosen} (missing {', '.join(missing)})")
-    Tokenizer.load(chosen / FILES[2])
-    try:
-        import onnxruntime  # noqa: F401, PLC0415  (heavy, voice mode only)
-    except ImportError as error:
-        raise MoonshineUnavailable(
-            f"onnxruntime is not installed ({error}); install it with: pip install onnxruntime"
-        ) from error
+    empty = [name for name in FILES if (chosen / name).stat().st_size == 0]
+    if empty:
+        raise MoonshineUnavailable(f"the Moonshine model in {chosen} is damaged (empty {', '.join(empty)})")
+    if importlib.util.find_spec("onnxruntime") is None:  # found, not imported: that takes ~0.4 s
+        raise MoonshineUnavailable("onnxruntime is not installed; install it with: pip install onnxruntime")
     return chosen
 
 
@@ -111,6 +110,10 @@ class Tokenizer:
             ids += [piece] if piece is not None else [3 + byte for byte in part]
         return ids
 
+    def piece(self, text: str) -> int:
+        """The id of the piece that is exactly ``text`` (e.g. "." for the full stop)."""
+        return self._ids[text.replace(" ", SPACE).encode("utf-8")]
+
     def is_word(self, word: str) -> bool:
         """True when ``word`` with a leading space is a single token (a common word for the model)."""
         return (SPACE + word).encode("utf-8") in self._ids
@@ -146,7 +149,11 @@ class MoonshineModel:
     def __init__(self, folder: Path | None = None, threads: int = 2) -> None:
         """Load the models (about 0.4 s); raises MoonshineUnavailable with the reason."""
         self.folder = check_model(folder)
-        import onnxruntime as ort  # noqa: PLC0415  (heavy, voice mode only)
+        self.tokenizer = Tokenizer.load(self.folder / FILES[2])
+        try:
+            import onnxruntime as ort  # noqa: PLC0415  (heavy, voice mode only)
+        except ImportError as error:
+            raise MoonshineUnavailable(f"onnxruntime cannot be imported ({error})") from error
 
         options = ort.SessionOptions()
         options.enable_cpu_mem_arena = False
@@ -164,7 +171,6 @@ class MoonshineModel:
         except Exception as error:  # ONNX Runtime raises its own exception types for a bad file
             raise MoonshineUnavailable(f"ONNX Runtime could not load the Moonshine model in {self.folder}: "
                                        f"{str(error).splitlines()[0][:200]}") from error
-        self.tokenizer = Tokenizer.load(self.folder / FILES[2])
         self._outputs = [o.name for o in self._decoder.get_outputs()]
 
     def start(self, samples: Floats) -> Start:
