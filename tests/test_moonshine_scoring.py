@@ -134,7 +134,7 @@ def test_the_tokenizer_splits_words_as_the_model_writes_them():
 
     tokenizer = Tokenizer.load(model_dir() / FILES[2])
     # token ids as Moonshine's own greedy decoding wrote them for real recordings of these words
-    assert tokenizer.encode("Repeat") + [tokenizer.piece(".")] == [830, 11666, 29889]
+    assert [*tokenizer.encode("Repeat"), tokenizer.piece(".")] == [830, 11666, 29889]
     assert tokenizer.encode("Yes") == [3869] and tokenizer.encode("No") == [1939]
     assert tokenizer.encode("15241") == [29871, 29896, 29945, 29906, 29946, 29896]
     for text in ("How many left", "Tingling", "It hurts", "3", "ouch"):
