@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.ports import Expect, Utterance
-from voicecoach.voice.moonshine_decoding import Scores, Transcript, greedy, score
+from voicecoach.voice.moonshine_decoding import Scores, Transcript, begins_a_phrase, greedy, score
 from voicecoach.voice.moonshine_guards import Limits, audio_problem, transcript_problem
-from voicecoach.voice.moonshine_model import Floats, MoonshineModel, MoonshineUnavailable
-from voicecoach.voice.moonshine_scoring import Tuning, Verdict, candidates, judge
+from voicecoach.voice.moonshine_model import Floats, MoonshineModel, MoonshineUnavailable, Start
+from voicecoach.voice.moonshine_scoring import Tuning, Verdict, candidates, is_sentence, judge
 from voicecoach.voice.pcm import Clip
 
 RATE = 16000
@@ -85,24 +85,34 @@ class MoonshineRecogniser:
 
     def hear(self, clip: Clip, *expects: Expect) -> Hearing:
         """Encode a 16 kHz clip, score the candidates of each expectation (log-probabilities in nats;
-        phrases that cannot change a decision are left out) and read the free transcript: free when a
-        scored phrase is the greedy path, else decoded (only for what is not a plain answer)."""
+        phrases that cannot change a decision are left out) and read the free transcript.
+
+        When the model's first choice of token begins an expected phrase, scoring comes first and the
+        transcript is free if a scored phrase is the greedy path; otherwise the transcript is decoded
+        first, and a sentence that no expectation understands is not scored at all."""
+        pools = [[(c.phrase, c.meaning) for c in candidates(e)] for e in expects]
         with self._lock:
             t0 = time.perf_counter()
             start = self.model.start(_floats(clip))
             t1 = time.perf_counter()
             scores = Scores()
-            for expect in expects:
-                score(self.model, start, [(c.phrase, c.meaning) for c in candidates(expect)], scores)
+            transcript = None
+            if not begins_a_phrase(self.model, start, [p for pool in pools for p, _ in pool]):
+                transcript = self._greedy(start, clip)
+                if transcript_problem(transcript.text, transcript.repeated) is None and is_sentence(
+                        transcript.text, transcript.ended, expects):
+                    pools = []
+            for pool in pools:
+                score(self.model, start, pool, scores)
             t2 = time.perf_counter()
-            transcript = scores.greedy
-            if transcript is None:
-                limit = min(MAX_TOKENS, 3 + round(TOKENS_PER_SECOND * clip.seconds))
-                transcript = greedy(self.model, start, limit)
+            transcript = transcript or scores.greedy or self._greedy(start, clip)
             t3 = time.perf_counter()
         timing = {"encode": (t1 - t0) * 1000, "score": (t2 - t1) * 1000, "greedy": (t3 - t2) * 1000}
         problem = transcript_problem(transcript.text, transcript.repeated)
         return Hearing(transcript, scores.values, problem, timing)
+
+    def _greedy(self, start: Start, clip: Clip) -> Transcript:
+        return greedy(self.model, start, min(MAX_TOKENS, 3 + round(TOKENS_PER_SECOND * clip.seconds)))
 
     def score_phrases(self, audio: Clip, phrases: list[str]) -> dict[str, float]:
         """How well each phrase, as the whole utterance, explains ``audio`` (log-probability, higher is better).

@@ -91,6 +91,12 @@ def score(model: MoonshineModel, start: Start, candidates: list[tuple[str, str |
     return done
 
 
+def begins_a_phrase(model: MoonshineModel, start: Start, phrases: list[str]) -> bool:
+    """True when the model's most likely first token is the first token of one of ``phrases``."""
+    first = int(np.argmax(start.logprobs))
+    return any(model.tokenizer.encode(_written(p))[0] == first for p in phrases)
+
+
 def _needed(done: dict[str, float], meaning: dict[str, str | None]) -> float:
     """A phrase must be able to score above this to change the decision: beat a winning decoy, or come
     within HORIZON of a winning answer (or beat its best rival)."""
@@ -141,4 +147,4 @@ def _looping(ids: list[int]) -> bool:
     return False
 
 
-__all__ = ["START", "Scores", "Transcript", "greedy", "score"]
+__all__ = ["START", "Scores", "Transcript", "begins_a_phrase", "greedy", "score"]

@@ -68,6 +68,7 @@ class Tokenizer:
 
     def __init__(self, pieces: list[bytes]) -> None:
         self.pieces = pieces
+        self._encoded: dict[str, list[int]] = {}
         self._ids: dict[bytes, int] = {}
         for i, piece in enumerate(pieces):
             if i > 258 and piece:  # 0-2 are specials, 3-258 raw bytes (fallback only)
@@ -96,6 +97,11 @@ class Tokenizer:
         """Text to token ids as the model's own (SentencePiece BPE) tokenizer does it: start from characters
         and keep merging the adjacent pair whose joined piece has the lowest id (the earliest merge); a
         character with no piece falls back to its UTF-8 bytes. A leading space is added, as the model writes."""
+        if text not in self._encoded:
+            self._encoded[text] = self._bpe(text)
+        return list(self._encoded[text])
+
+    def _bpe(self, text: str) -> list[int]:
         parts = [c.encode("utf-8") for c in SPACE + text.replace(" ", SPACE)]
         while len(parts) > 1:
             ranked = [(self._ids.get(parts[i] + parts[i + 1]), i) for i in range(len(parts) - 1)]
