@@ -7,8 +7,9 @@
 
 Each tuning-half clip is heard once (clean, and with --noise at 10 dB); then every threshold combination of
 the grid is scored against the safety rules first (no sure wrong answer, no sure non-answer, at most 2% of
-non-answers accepted) and, among those that keep them, the one with the most right answers wins (sure
-answers count double). The held-out half is never read here.
+non-answers accepted), also when every threshold is made one nat more permissive (a buffer); among those
+that keep them, the one with the most right answers wins (sure answers count double, wrong ones -3). The
+held-out half is never read here.
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ from voicecoach.voice.moonshine_scoring import label as meaning_label
 from voicecoach.voice.pcm import read_wav
 
 GRID = {
-    "sure_margin": [1.0, 1.5, 2.0, 3.0, 4.0],
+    "sure_margin": [0.5, 1.0, 1.5, 2.0, 3.0, 4.0],
     "agree_margin": [0.0, 0.5, 1.0],
-    "confirm_margin": [2.0, 3.0, 4.0, 5.0, 6.0, 9.0],
-    "confirm_gap": [1.0, 2.0, 3.0, 5.0, 8.0],
+    "confirm_margin": [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0],
+    "confirm_gap": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
 }
 SURE = 0.6
+SLACK = 1.0
+"""Nats of buffer on every threshold (see loosened)."""
 
 
 def hear_all(corpus: Path, noise: Path | None, out: Path) -> None:
@@ -103,6 +106,13 @@ def acceptable(counts: dict[str, dict[str, int]]) -> bool:
                for c in counts.values())
 
 
+def loosened(t: Tuning) -> Tuning:
+    """The same setting one step more permissive: the safety rules must hold here too (a buffer, so that
+    the choice does not sit on the edge of the few tuning clips)."""
+    return Tuning(sure_margin=t.sure_margin - SLACK, agree_margin=max(0.0, t.agree_margin - SLACK / 2),
+                  confirm_margin=t.confirm_margin - SLACK, confirm_gap=t.confirm_gap + SLACK)
+
+
 def worth(counts: dict[str, dict[str, int]]) -> float:
     """Right answers (sure ones count double), minus wrong ones."""
     return sum(c["right"] + c["right_sure"] - 3 * c["wrong"] for c in counts.values())
@@ -113,19 +123,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--noise", type=Path, default=None)
-    parser.add_argument("--hearings", type=Path, default=Path("bench-results/moonshine-hearings.jsonl"))
+    parser.add_argument("--hearings", type=Path, nargs="+", default=[Path("bench-results/moonshine-hearings.jsonl")])
     args = parser.parse_args()
     if args.corpus is not None:
-        args.hearings.parent.mkdir(parents=True, exist_ok=True)
-        hear_all(args.corpus, args.noise, args.hearings)
-    rows = [json.loads(line) for line in args.hearings.read_text(encoding="utf-8").splitlines()]
+        args.hearings[0].parent.mkdir(parents=True, exist_ok=True)
+        hear_all(args.corpus, args.noise, args.hearings[0])
+    rows = [json.loads(line) for path in args.hearings for line in path.read_text(encoding="utf-8").splitlines()]
     best: tuple[float, Tuning, dict[str, dict[str, int]]] | None = None
     for values in itertools.product(*GRID.values()):
         tuning = Tuning(**dict(zip(GRID, values, strict=True)))
         if tuning.agree_margin > tuning.sure_margin:
             continue
         counts = evaluate(rows, tuning)
-        if acceptable(counts) and (best is None or worth(counts) > best[0]):
+        if not acceptable(counts) or (best is not None and worth(counts) <= best[0]):
+            continue
+        if acceptable(evaluate(rows, loosened(tuning))):
             best = (worth(counts), tuning, counts)
     if best is None:
         print("no setting of the grid keeps the safety rules")

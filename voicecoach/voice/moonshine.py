@@ -24,7 +24,7 @@ from voicecoach.voice.pcm import Clip
 
 RATE = 16000
 TOKENS_PER_SECOND = 6.0
-MAX_TOKENS = 6
+MAX_TOKENS = 10
 """An answer is a few tokens; a transcript still going after this many is a sentence (and not decoded further)."""
 
 

@@ -8,6 +8,7 @@ transcript is what makes the hearing sure.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,12 @@ from importlib import resources
 from voicecoach import data
 from voicecoach.dialogue.understanding import Answer, CommandWord, Meaning, number_choice, understand
 from voicecoach.ports import Expect, Vocabulary
+from voicecoach.voice.moonshine_guards import collapsed
 
+_TOKEN = re.compile(r"[a-z]+|[0-9]+")
+SCORES_ONLY_WORDS = 2
+"""An answer that wins on score alone is heard only when the transcript is short (empty, "Fool.", "And six."):
+a longer transcript that means nothing is something else ("Hey, channel rocks!")."""
 HORIZON = 8.0
 """Margins are only measured this far (moonshine_decoding.HORIZON): a bigger one counts as this."""
 
@@ -108,9 +114,11 @@ def all_phrases() -> tuple[str, ...]:
 
 
 def is_sentence(transcript: str, ended: bool, expects: tuple[Expect, ...]) -> bool:
-    """A free transcript of more than three words (or one still going at the length limit) that no
-    expectation understands: a sentence, rejected without scoring."""
-    long = not ended or len(transcript.split()) > 3
+    """A free transcript still going at the length limit, or of more than three words that no expectation
+    understands: a sentence (or a string of digits), rejected without scoring."""
+    if not ended:
+        return True
+    long = len(transcript.split()) > 3
     return long and all(understand(transcript, e) is None and number_choice(transcript) is None for e in expects)
 
 
@@ -118,7 +126,7 @@ def judge(transcript: str, logprob: float, *, ended: bool, trusted: bool, scores
           expect: Expect, settings: Tuning | None = None) -> Verdict:
     """The decision on one hearing: an untrusted transcript (empty, repeating...) counts as saying nothing,
     a sentence is rejected, the rest goes to :func:`decide`."""
-    text = transcript if trusted else ""
+    text = collapsed(transcript) if trusted and ended else transcript if trusted else ""
     if text and is_sentence(text, ended, (expect,)):
         return Verdict(text, 0.0, rejected=True, reason="a sentence")
     return decide(text, logprob, scores, expect, settings)
@@ -152,6 +160,20 @@ def decide(transcript: str, transcript_logprob: float, scores: dict[str, float],
             return Verdict(best.phrase, t.unsure_confidence, rejected=False, reason="agrees, small margin",
                            margin=margin)
         return Verdict(transcript, 0.0, rejected=True, reason="agrees, margin too small", margin=margin)
+    if len(transcript.split()) > SCORES_ONLY_WORDS or other_numbers(transcript):
+        return Verdict(transcript, 0.0, rejected=True, reason="the transcript says something else", margin=margin)
     if margin >= t.confirm_margin and gap <= t.confirm_gap:
         return Verdict(best.phrase, t.unsure_confidence, rejected=False, reason="scores only", margin=margin)
     return Verdict(transcript, 0.0, rejected=True, reason="not an answer", margin=margin)
+
+
+def other_numbers(transcript: str) -> bool:
+    """The transcript holds numbers that are no single answer: a number above ten ("210", "4720"), or two
+    numbers or more ("Seven three zero"): a string of digits, not a pain score."""
+    found = [w for w in _TOKEN.findall(transcript.lower()) if w.isdigit() or w in _number_words()]
+    return len(found) >= 2 or any(w.isdigit() and int(w) > 10 for w in found)
+
+
+@cache
+def _number_words() -> frozenset[str]:
+    return frozenset(p for p in phrases_of(Vocabulary.NUMBER) if not p.isdigit())
