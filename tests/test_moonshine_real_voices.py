@@ -1,4 +1,4 @@
-"""The Moonshine recogniser on real people: 37 recordings of held-out speakers (tests/data/real-voices, with
+"""The Moonshine recogniser on real people: 47 recordings of held-out speakers (tests/data/real-voices, with
 their licences), heard once each and judged in every context the dialogue listens in. The bounds sit a few
 points under what these clips measure; the safety rules have no slack: no wrong answer and no non-answer is
 ever accepted with confidence, and yes is never taken for no (or the reverse) with confidence."""
@@ -77,8 +77,8 @@ def test_yes_and_no_from_real_people(heard):
 def test_pain_scores_from_real_people(heard):
     rows = [r for r in results(heard, "pain") if r[1] == "answer"]
     right = [r for r in rows if r[3] == r[2]]
-    assert len(rows) == 10
-    assert len(right) >= 14, rows
+    assert len(rows) == 20
+    assert len(right) >= 15, rows
 
 
 def test_stop_is_caught_while_counting(heard):
