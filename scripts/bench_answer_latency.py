@@ -44,7 +44,8 @@ def _status(pid: int) -> dict[str, int]:
 def session(recogniser: str, voice: str, workdir: Path, server: str) -> dict[str, object]:
     """One triage by voice; the latencies, the first word and the memory."""
     transcript = workdir / "t.jsonl"
-    user = SimulatedUser(transcript, {"READY": "yes"}, workdir, voice=voice).start()
+    answers = {"O1": "yes", **{f"R{n}": "no" for n in range(1, 9)}, "P1": "yes", "P2": "yes", "K0": "skip"}
+    user = SimulatedUser(transcript, answers, workdir, voice=voice).start()
     env = {**os.environ, "PULSE_SERVER": server, "VOICECOACH_DATA_DIR": str(workdir / "data")}
     launched = time.monotonic()
     proc = subprocess.Popen([str(SCRIPT), "triage", "--recogniser", recogniser, "--transcript", str(transcript),
@@ -63,7 +64,7 @@ def session(recogniser: str, voice: str, workdir: Path, server: str) -> dict[str
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = proc.communicate(timeout=600)
+    _, stderr = proc.communicate(timeout=400)
     sampler.join()
     user.stop()
     offset = user.session_to_monotonic()
