@@ -1,218 +1,289 @@
 #!/usr/bin/env python3
-"""Measure the speech recogniser on espeak-ng voices: accuracy, rejection, yes/no swaps, echo, speed.
+"""Measure the recognisers on a folder of real recordings, side by side, clean and in real noise.
 
-For every vocabulary x condition: answers said by every voice and decoded with the expectation the
-dialogue uses (tests/recognition_corpus.py). Out-of-grammar phrases and non-speech sounds are decoded
-against every expectation; the coach's own cues (straight and echoed) against the background one.
+Every ``LABEL__anything.wav`` in ``--corpus`` is one utterance. LABEL is yes, no, stop, a number word
+zero..ten, another command word (repeat, help, ...), or ``oov`` for speech that must be rejected. The
+real-voices corpus's ``other-*`` and ``sentence`` labels count as oov, as does any word that means
+nothing to the coach (go, start, down); its ``noise`` files are not utterances (use one with --noise).
 
-    .venv/bin/python scripts/bench_recogniser.py                    # the full grid (~10 min on one core)
-    .venv/bin/python scripts/bench_recogniser.py --quick            # 4 voices, 4 conditions
-    .venv/bin/python scripts/bench_recogniser.py --set noise_floor_rms=0 --out bench-results/nofloor.json
+Contexts (how the dialogue listens): ``yes_no`` (yes/no + commands; answers: yes, no), ``pain`` (a number
+0-10 + commands; answers: the numbers), ``exercise`` (commands alone while counting; answers: commands).
+In each context, a clip whose label means nothing there is a non-answer (oov): "five" in a yes/no
+question, a sentence anywhere. Conditions: clean, and with --noise mixed at 10 and 5 dB SNR.
 
-Prints a table per measure and writes JSON (default: bench-results/recogniser.json) with every decode.
+    .venv/bin/python scripts/bench_recogniser.py --corpus ../shared/corpus/real-voices \\
+        --noise ../shared/corpus/real-voices/noise__sc_bg-running-tap_1.wav --out bench-results/recogniser-real.json
+
+Prints a table and writes JSON: a list of records with the keys engine, context, condition, n, right,
+right_sure, wrong, wrong_sure, rejected, oov, oov_accepted, oov_accepted_sure, median_ms, p90_ms
+(counts, not percentages); the default engine's records carry "default": true. "sure" means accepted
+with confidence >= the dialogue's confirm_below (below it a safety answer or pain score is confirmed
+aloud). --split tune|held-out keeps one half of the speakers (see calibration_split.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import statistics
 import sys
-from collections import defaultdict
-from collections.abc import Iterable
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.recognition_corpus import (
-    COACH_CUES,
-    CONDITIONS,
-    EXPECT_FOR,
-    OOG_PHRASES,
-    answers,
-    coach_echo,
-    noises,
-    speech,
-)
-from tests.speech import VOICES
+from scripts.calibration_split import in_split, speakers_of
+from tests.speech import with_noise
 from voicecoach.dialogue.conversation import AskingPolicy
-from voicecoach.dialogue.understanding import Answer, CommandWord, understand
-from voicecoach.ports import Expect, Vocabulary
-from voicecoach.voice.pcm import Clip
-from voicecoach.voice.recognition import Recogniser, Tuning
+from voicecoach.dialogue.understanding import CommandWord, understand
+from voicecoach.ports import Expect, Utterance, Vocabulary
+from voicecoach.voice.moonshine_scoring import label as meaning_label
+from voicecoach.voice.pcm import Clip, read_wav
 
-CONFIRM_BELOW = AskingPolicy().confirm_below
-OOG_CONDITIONS = ("clean", "digital-silence", "babble10", "white10", "reverb")
-
-
-def decode(rec: Recogniser, clip: Clip, expect: Expect, **labels: Any) -> dict[str, Any]:
-    """One decode as a JSON record."""
-    result = rec.recognise_detailed(clip, expect)
-    u = result.utterance
-    meaning = None if u.rejected else understand(u.text, expect)
-    return {
-        **labels,
-        "text": u.text,
-        "confidence": u.confidence,
-        "rejected": u.rejected,
-        "meaning": _label(meaning),
-        "hearings": [h.text for h in result.hearings],
-        "evidence": dataclasses.asdict(result.evidence),
-        "ms": round(result.milliseconds, 2),
-    }
+SURE = AskingPolicy().confirm_below
+CONTEXTS = {
+    "yes_no": (Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS), Vocabulary.YES_NO),
+    "pain": (Expect.of(Vocabulary.NUMBER, Vocabulary.COMMANDS), Vocabulary.NUMBER),
+    "exercise": (Expect.of(Vocabulary.COMMANDS, background=True), Vocabulary.COMMANDS),
+}
+DEFAULT_ENGINE = "moonshine"
+KEYS = ("engine", "context", "condition", "n", "right", "right_sure", "wrong", "wrong_sure", "rejected", "oov",
+        "oov_accepted", "oov_accepted_sure", "median_ms", "p90_ms")
 
 
-def _label(meaning: object) -> str | None:
-    if meaning is None:
+@dataclass(frozen=True)
+class Item:
+    """One clip of the corpus and its label."""
+
+    path: Path
+    label: str
+    speaker: str
+
+
+def label_of(path: Path) -> str | None:
+    """The label from the file name; None for a noise recording (not an utterance)."""
+    raw = path.name.split("__", 1)[0].lower()
+    if raw == "noise":
         return None
-    if isinstance(meaning, CommandWord):
-        return f"cmd:{meaning.command.value}"
-    if isinstance(meaning, Answer):
-        return meaning.value
-    return str(meaning)
+    if raw.startswith("other-") or raw in {"sentence", "oov"}:
+        return "oov"
+    return raw if any(understand(raw, e) is not None for e, _ in CONTEXTS.values()) else "oov"
 
 
-def collect(rec: Recogniser, voices: Iterable[str], conditions: Iterable[str], oog_conditions: Iterable[str],
-            noise_count: int) -> list[dict[str, Any]]:
-    """Every decode of the grid."""
-    voices, conditions, oog_conditions = list(voices), list(conditions), list(oog_conditions)
-    records: list[dict[str, Any]] = []
-    for vocabulary, expect in EXPECT_FOR.items():
-        for condition in conditions:
-            for voice in voices:
-                for phrase in answers(vocabulary):
-                    clip = speech(phrase, voice, condition)
-                    want = _label(understand(phrase, expect))
-                    records.append(decode(rec, clip, expect, kind="answer", vocabulary=vocabulary.value,
-                                          condition=condition, voice=voice, said=phrase, want=want))
-        print(f"  answers {vocabulary.value}: done", file=sys.stderr)
-    for condition in oog_conditions:
-        for voice in voices:
-            for phrase in OOG_PHRASES:
-                clip = speech(phrase, voice, condition)
-                for vocabulary, expect in EXPECT_FOR.items():
-                    records.append(decode(rec, clip, expect, kind="oog", vocabulary=vocabulary.value,
-                                          condition=condition, voice=voice, said=phrase, want=None))
-    print("  out-of-grammar: done", file=sys.stderr)
-    for name, clip in noises(noise_count):
-        for vocabulary, expect in EXPECT_FOR.items():
-            records.append(decode(rec, clip, expect, kind="noise", vocabulary=vocabulary.value,
-                                  condition=name, voice="-", said=name, want=None))
-    background = EXPECT_FOR[Vocabulary.COMMANDS]
-    for echo in (False, True):
-        for cue in COACH_CUES:
-            records.append(decode(rec, coach_echo(cue, echo), background, kind="echo", vocabulary="commands",
-                                  condition="echoed" if echo else "straight", voice="coach", said=cue, want=None))
-    return records
+def want_in(label: str, context: str) -> tuple[str, str | None]:
+    """("answer", meaning) when the clip answers in this context, ("oov", None) when it means nothing
+    here, ("skip", None) when it means something but is not this context's answer (a command to a question)."""
+    expect, vocabulary = CONTEXTS[context]
+    meaning = None if label == "oov" else understand(label, expect)
+    if meaning is None:
+        return "oov", None
+    if isinstance(meaning, CommandWord) != (vocabulary is Vocabulary.COMMANDS):
+        return "skip", None
+    return "answer", meaning_label(meaning)
+
+
+@dataclass
+class Tally:
+    """The counts of one engine x context x condition."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KEYS[3:12], 0))
+    ms: list[float] = field(default_factory=list)
+    swaps_sure: int = 0
+    swaps_unsure: int = 0
+    stop_n: int = 0
+    stop_caught: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, want: str | None, got: Utterance, context: str, clip_label: str) -> None:
+        """Count one decision."""
+        expect = CONTEXTS[context][0]
+        meaning = None if got.rejected else meaning_label(understand(got.text, expect))
+        sure = meaning is not None and (got.confidence or 0.0) >= SURE
+        c = self.counts
+        if kind == "oov":
+            c["oov"] += 1
+            c["oov_accepted"] += meaning is not None
+            c["oov_accepted_sure"] += sure
+            if meaning is not None:
+                self.examples.append(f"{clip_label}->{got.text}{'!' if sure else '?'}")
+            return
+        c["n"] += 1
+        if meaning is None:
+            c["rejected"] += 1
+        elif meaning == want:
+            c["right"] += 1
+            c["right_sure"] += sure
+        else:
+            c["wrong"] += 1
+            c["wrong_sure"] += sure
+            self.examples.append(f"{clip_label}->{got.text}{'!' if sure else '?'}")
+            if {meaning, want} == {"yes", "no"}:
+                self.swaps_sure += sure
+                self.swaps_unsure += not sure
+        if clip_label == "stop":
+            self.stop_n += 1
+            self.stop_caught += meaning == "stop"
+
+
+Engine = Callable[[Clip], dict[str, tuple[Utterance, float | None]]]
+"""A clip -> per context: the utterance, and the milliseconds of that context's decode (None: not timed)."""
+
+
+def moonshine_engine(timing_every: int) -> Engine:
+    """Moonshine: one hearing scores every context (as many decisions as separate decodes, measured
+    faster); every ``timing_every``-th clip is also decoded per context, as voice mode does, for the times."""
+    from voicecoach.voice.moonshine import MoonshineRecogniser  # noqa: PLC0415
+
+    rec = MoonshineRecogniser()
+    expects = [e for e, _ in CONTEXTS.values()]
+    counter = [0]
+
+    def run(clip: Clip) -> dict[str, tuple[Utterance, float | None]]:
+        counter[0] += 1
+        timed = timing_every > 0 and counter[0] % timing_every == 0
+        clip16 = clip.resampled(16000)
+        out: dict[str, tuple[Utterance, float | None]] = {}
+        hearing = None
+        for name, (expect, _) in CONTEXTS.items():
+            if timed:
+                result = rec.recognise_detailed(clip16, expect)
+                out[name] = (result.utterance, result.milliseconds)
+                continue
+            from voicecoach.voice.moonshine_guards import audio_problem  # noqa: PLC0415
+
+            if audio_problem(clip16, rec.limits) is not None:
+                out[name] = (Utterance("", 0.0, rejected=True), None)
+                continue
+            hearing = hearing or rec.hear(clip16, *expects)
+            verdict = rec.judge(hearing, expect)
+            out[name] = (Utterance(verdict.text, verdict.confidence, verdict.rejected), None)
+        return out
+
+    return run
+
+
+def pocketsphinx_engine() -> Engine:
+    """pocketsphinx with its grammars, one decode per context (the fallback engine)."""
+    from voicecoach.voice.recognition import Recogniser  # noqa: PLC0415
+
+    rec = Recogniser()
+
+    def run(clip: Clip) -> dict[str, tuple[Utterance, float | None]]:
+        out: dict[str, tuple[Utterance, float | None]] = {}
+        for name, (expect, _) in CONTEXTS.items():
+            result = rec.recognise_detailed(clip, expect)
+            out[name] = (result.utterance, result.milliseconds)
+        return out
+
+    return run
+
+
+def conditions(noise: Path | None) -> dict[str, Callable[[Clip, int], Clip]]:
+    """clean, and 10 dB / 5 dB of the real noise recording."""
+    out: dict[str, Callable[[Clip, int], Clip]] = {"clean": lambda c, _: c}
+    if noise is not None:
+        samples = read_wav(noise).resampled(16000).samples
+        for db in (10, 5):
+            out[f"{db}dB"] = lambda c, i, db=db: with_noise(c.resampled(16000), samples, db, seed=i)
+    return out
+
+
+def bench(items: list[Item], engines: dict[str, Engine], conds: dict[str, Callable[[Clip, int], Clip]]
+          ) -> dict[tuple[str, str, str], Tally]:
+    """Every clip through every engine under every condition."""
+    tallies: dict[tuple[str, str, str], Tally] = {}
+    for condition, mix in conds.items():
+        for i, item in enumerate(items):
+            clip = mix(read_wav(item.path), i)
+            for engine, run in engines.items():
+                heard = run(clip)
+                for context, (utterance, ms) in heard.items():
+                    kind, want = want_in(item.label, context)
+                    if kind == "skip":
+                        continue
+                    tally = tallies.setdefault((engine, context, condition), Tally())
+                    tally.add(kind, want, utterance, context, item.label)
+                    if ms is not None:
+                        tally.ms.append(ms)
+            if i % 50 == 49:
+                print(f"  {condition}: {i + 1}/{len(items)}", file=sys.stderr)
+    return tallies
+
+
+def records(tallies: dict[tuple[str, str, str], Tally]) -> list[dict[str, Any]]:
+    """The JSON records (counts, not percentages)."""
+    out = []
+    for (engine, context, condition), t in tallies.items():
+        ms = sorted(t.ms)
+        record: dict[str, Any] = {"engine": engine, "context": context, "condition": condition, **t.counts,
+                                  "median_ms": round(statistics.median(ms), 1) if ms else None,
+                                  "p90_ms": round(float(np.percentile(ms, 90)), 1) if ms else None}
+        if engine == DEFAULT_ENGINE:
+            record["default"] = True
+        out.append(record)
+    return out
 
 
 def _pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:5.1f}%" if whole else "    -"
+    return f"{100 * part / whole:5.1f}%" if whole else "    - "
 
 
-def _confident(r: dict[str, Any]) -> bool:
-    return not r["rejected"] and (r["confidence"] or 0.0) >= CONFIRM_BELOW
-
-
-def answer_table(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per vocabulary x condition: correct / rejected / wrong, and yes<->no swaps with and without confirmation."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for r in records:
-        if r["kind"] == "answer":
-            groups[(r["vocabulary"], r["condition"])].append(r)
-            groups[(r["vocabulary"], "ALL")].append(r)
-    rows = []
-    for (vocabulary, condition), rs in groups.items():
-        accepted = [r for r in rs if r["meaning"] is not None]
-        correct = [r for r in accepted if r["meaning"] == r["want"]]
-        wrong = [r for r in accepted if r["meaning"] != r["want"]]
-        swaps = [r for r in wrong if {r["meaning"], r["want"]} == {"yes", "no"}]
-        rows.append({
-            "vocabulary": vocabulary, "condition": condition, "n": len(rs),
-            "correct": len(correct), "correct_confident": sum(_confident(r) for r in correct),
-            "rejected": len(rs) - len(accepted), "wrong": len(wrong),
-            "wrong_confident": sum(_confident(r) for r in wrong),
-            "swaps_confirmed": sum(not _confident(r) for r in swaps),
-            "swaps_unconfirmed": sum(_confident(r) for r in swaps),
-        })
-    return rows
-
-
-def false_accept_table(records: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    """Per vocabulary x condition: how often something that is not an answer was taken for one."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for r in records:
-        if r["kind"] == kind:
-            groups[(r["vocabulary"], r["condition"])].append(r)
-            groups[(r["vocabulary"], "ALL")].append(r)
-            groups[("ALL", "ALL")].append(r)
-    rows = []
-    for (vocabulary, condition), rs in groups.items():
-        accepted = [r for r in rs if r["meaning"] is not None]
-        rows.append({"vocabulary": vocabulary, "condition": condition, "n": len(rs), "false_accepts": len(accepted),
-                     "false_confident": sum(_confident(r) for r in accepted),
-                     "examples": sorted({f"{r['said']}->{r['text']}" for r in accepted})[:6]})
-    return rows
-
-
-def print_tables(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Print the tables; return them for the JSON."""
-    answers_rows = answer_table(records)
-    print(f"\nIn-grammar answers (confident = confidence >= {CONFIRM_BELOW}, else confirmed aloud on safety questions)")
-    print(f"{'vocabulary':10} {'condition':15} {'n':>5} {'correct':>7} {'conf.ok':>7} {'reject':>7} {'wrong':>7}"
-          f" {'conf.wr':>7} {'swap(confirmed)':>15} {'swap(NOT conf.)':>15}")
-    for row in sorted(answers_rows, key=lambda r: (r["vocabulary"], r["condition"] != "ALL", r["condition"])):
-        n = row["n"]
-        print(f"{row['vocabulary']:10} {row['condition']:15} {n:5d} {_pct(row['correct'], n)} "
-              f"{_pct(row['correct_confident'], n)} {_pct(row['rejected'], n)} {_pct(row['wrong'], n)} "
-              f"{_pct(row['wrong_confident'], n)} {row['swaps_confirmed']:15d} {row['swaps_unconfirmed']:15d}")
-    tables: dict[str, Any] = {"answers": answers_rows}
-    for kind, title in (("oog", "Out-of-grammar speech"), ("noise", "Non-speech sounds"),
-                        ("echo", "Coach's own voice in the background (false commands)")):
-        rows = false_accept_table(records, kind)
-        tables[kind] = rows
-        print(f"\n{title}: false accepts (confident)")
-        for row in sorted(rows, key=lambda r: (r["vocabulary"] != "ALL", r["vocabulary"], r["condition"] != "ALL",
-                                               r["condition"])):
-            n = row["n"]
-            print(f"{row['vocabulary']:10} {row['condition']:15} {n:5d} {_pct(row['false_accepts'], n)}"
-                  f" ({_pct(row['false_confident'], n)})  {', '.join(row['examples'])}")
-    ms = sorted(r["ms"] for r in records)
-    timing = {"p50_ms": statistics.median(ms), "p95_ms": ms[int(0.95 * (len(ms) - 1))], "n": len(ms)}
-    print(f"\nDecode time per utterance: p50 {timing['p50_ms']:.0f} ms, p95 {timing['p95_ms']:.0f} ms (n={len(ms)})")
-    tables["timing"] = timing
-    return tables
+def print_table(tallies: dict[tuple[str, str, str], Tally]) -> None:
+    """One line per engine x context x condition."""
+    print(f"\n{'engine':12} {'context':8} {'cond':5} {'n':>4} {'right':>6} {'sure':>6} {'wrong':>6} {'w.sure':>6}"
+          f" {'reject':>6} | {'oov':>4} {'acc':>6} {'sure':>6} | {'swaps':>7} {'stop':>7} | {'med':>5} {'p90':>5} ms")
+    for (engine, context, condition), t in sorted(tallies.items()):
+        c = t.counts
+        n, o = c["n"], c["oov"]
+        ms = sorted(t.ms)
+        med = f"{statistics.median(ms):5.0f}" if ms else "    -"
+        p90 = f"{np.percentile(ms, 90):5.0f}" if ms else "    -"
+        stop = f"{t.stop_caught}/{t.stop_n}" if t.stop_n else "-"
+        print(f"{engine:12} {context:8} {condition:5} {n:4d} {_pct(c['right'], n)} {_pct(c['right_sure'], n)} "
+              f"{_pct(c['wrong'], n)} {_pct(c['wrong_sure'], n)} {_pct(c['rejected'], n)} | {o:4d} "
+              f"{_pct(c['oov_accepted'], o)} {_pct(c['oov_accepted_sure'], o)} | "
+              f"{t.swaps_sure:3d}/{t.swaps_unsure:<3d} {stop:>7} | {med} {p90}")
+    print(f"\nsure = confidence >= {SURE}; swaps = yes<->no accepted sure/unsure (unsure ones are confirmed aloud)")
+    for (engine, context, condition), t in sorted(tallies.items()):
+        if t.examples:
+            print(f"  {engine} {context} {condition}: {', '.join(t.examples[:12])}")
 
 
 def main() -> None:
-    """Run the grid, print the tables, write the JSON."""
+    """Run the corpus through the engines, print the table, write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="4 voices, clean/digital-silence/babble10/reverb")
-    parser.add_argument("--voices", type=int, default=len(VOICES), help="how many of the test voices")
-    parser.add_argument("--conditions", default=",".join(CONDITIONS), help="comma-separated condition names")
-    parser.add_argument("--noises", type=int, default=10, help="clips of each non-speech kind")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a Tuning field")
-    parser.add_argument("--out", type=Path, default=Path("bench-results/recogniser.json"))
+    parser.add_argument("--corpus", type=Path, required=True, help="a folder of LABEL__anything.wav files")
+    parser.add_argument("--noise", type=Path, default=None, help="a real noise recording to mix at 10 and 5 dB")
+    parser.add_argument("--out", type=Path, default=Path("bench-results/recogniser-real.json"))
+    parser.add_argument("--engines", default="moonshine,pocketsphinx", help="comma-separated: moonshine,pocketsphinx")
+    parser.add_argument("--split", choices=("all", "tune", "held-out"), default="all",
+                        help="all clips, or one half of the speakers (manifest.tsv's speaker column)")
+    parser.add_argument("--conditions", default="clean,10dB,5dB",
+                        help="which of clean,10dB,5dB to run (the noisy ones need --noise)")
+    parser.add_argument("--timing-every", type=int, default=4, metavar="K",
+                        help="decode every K-th clip once per context, as voice mode does, for the times")
     args = parser.parse_args()
-    overrides: dict[str, Any] = {}
-    for item in args.set:
-        name, value = item.split("=", 1)
-        kind = type(getattr(Tuning(), name))
-        overrides[name] = (value.lower() in ("1", "true", "yes")) if kind is bool else kind(value)
-    tuning = Tuning(**overrides)
-    voices = VOICES[: 4 if args.quick else args.voices]
-    conditions = ["clean", "digital-silence", "babble10", "reverb"] if args.quick else args.conditions.split(",")
-    oog_conditions = [c for c in OOG_CONDITIONS if c in conditions]
-    rec = Recogniser(tuning=tuning)
-    print(f"tuning: {tuning}\nvoices: {', '.join(voices)}", file=sys.stderr)
-    records = collect(rec, voices, conditions, oog_conditions, 4 if args.quick else args.noises)
-    tables = print_tables(records)
+    speakers = speakers_of(args.corpus)
+    items = [Item(p, lab, speakers.get(p.name, p.name)) for p in sorted(args.corpus.glob("*.wav"))
+             if (lab := label_of(p)) is not None]
+    items = [i for i in items if args.split == "all" or in_split(i.speaker, args.split)]
+    makers = {"moonshine": lambda: moonshine_engine(args.timing_every), "pocketsphinx": pocketsphinx_engine}
+    engines = {name: makers[name]() for name in args.engines.split(",")}
+    print(f"{len(items)} clips ({args.split}), engines {', '.join(engines)}", file=sys.stderr)
+    started = time.perf_counter()
+    wanted = args.conditions.split(",")
+    tallies = bench(items, engines, {k: v for k, v in conditions(args.noise).items() if k in wanted})
+    print_table(tallies)
+    elapsed = time.perf_counter() - started
+    print(f"\n{len(items)} clips, {args.split} speakers, {elapsed / 60:.1f} min")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"tuning": dataclasses.asdict(tuning), "voices": list(voices),
-                                    "confirm_below": CONFIRM_BELOW, "tables": tables, "records": records}, indent=1))
-    print(f"\nwrote {args.out}")
+    args.out.write_text(json.dumps(records(tallies), indent=1))
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

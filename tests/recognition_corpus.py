@@ -1,6 +1,6 @@
 """The recogniser's test corpus: answers per vocabulary, out-of-grammar phrases, non-speech sounds and
 the coach's own cues, each under named conditions. Shared by tests/test_recognition_audio.py (a
-subset) and scripts/bench_recogniser.py (the full grid). Deterministic (seeded)."""
+subset) and scripts/bench_recogniser_espeak.py (the full grid). Deterministic (seeded)."""
 
 from __future__ import annotations
 

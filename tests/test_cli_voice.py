@@ -26,3 +26,13 @@ def test_voice_options_are_accepted_by_the_session_commands():
         cli, ["exercise", "bridge", "--text", "--time-scale", "0", "--voice", "en-gb", "--rate", "120",
               "--volume", "0.5", "--reps", "1"], input="1\n1\n")
     assert result.exit_code == 0, result.output
+
+
+def test_the_recogniser_is_chosen_on_the_command_line():
+    result = CliRunner().invoke(
+        cli, ["exercise", "bridge", "--text", "--time-scale", "0", "--recogniser", "pocketsphinx", "--reps", "1"],
+        input="1\n1\n")
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["exercise", "bridge", "--text", "--recogniser", "whisper"])
+    assert result.exit_code == 2 and "moonshine" in result.output
+    assert "--recogniser" in CliRunner().invoke(cli, ["check", "--help"]).output

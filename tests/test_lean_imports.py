@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-AUDIO = ("pyaudio", "speech_recognition", "pyttsx3", "pocketsphinx")
+AUDIO = ("pyaudio", "speech_recognition", "pyttsx3", "pocketsphinx", "onnxruntime")
 
 
 def test_a_text_session_imports_no_audio_library():

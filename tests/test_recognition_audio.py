@@ -1,6 +1,6 @@
 """The recogniser on real audio: espeak-ng speech written to WAV, read back through SpeechRecognition's
 AudioFile (the same AudioData the microphone path produces), then decoded. A subset of the grid in
-scripts/bench_recogniser.py, with bounds a little looser than the measured figures."""
+scripts/bench_recogniser_espeak.py, with bounds a little looser than the measured figures."""
 
 from __future__ import annotations
 

@@ -2,7 +2,16 @@
 
 import pytest
 
-from voicecoach.dialogue.understanding import Answer, Command, CommandWord, normalise, understand, words
+from voicecoach.dialogue.understanding import (
+    Answer,
+    Command,
+    CommandWord,
+    normalise,
+    number_choice,
+    number_in,
+    understand,
+    words,
+)
 from voicecoach.ports import Expect, Vocabulary
 
 YES_NO = Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)
@@ -95,3 +104,37 @@ def test_grammar_phrases_per_vocabulary():
     assert "ready" in vocab.phrases(Vocabulary.READY)
     assert "ten" in vocab.phrases(Vocabulary.NUMBER)
     assert "how many left" in vocab.phrases(Vocabulary.COMMANDS)
+
+
+PAIN = Expect.of(Vocabulary.NUMBER, Vocabulary.COMMANDS)
+
+
+@pytest.mark.parametrize(("said", "number"), [
+    ("three", 3), ("3", 3), ("a three", 3), ("about five", 5), ("five out of ten", 5), ("It's a six.", 6),
+    ("it's about a five out of ten", 5), ("maybe 4", 4), ("um, seven", 7), ("zero", 0), ("10 out of 10", 10),
+])
+def test_numbers_as_people_say_them(said, number):
+    assert understand(said, PAIN) == number
+    assert number_in(said) == number
+
+
+@pytest.mark.parametrize("said", ["six or seven", "five ten", "three four", "a", "out of ten", "six and a half"])
+def test_what_is_not_one_number_is_not_a_number(said):
+    assert understand(said, PAIN) is None
+
+
+@pytest.mark.parametrize(("said", "pair"), [
+    ("six or seven", (6, 7)), ("about 4 to 5", (4, 5)), ("seven or six", (6, 7)), ("It's a five or maybe six", (5, 6)),
+])
+def test_two_numbers_offered_together_are_a_choice(said, pair):
+    assert number_choice(said) == pair
+
+
+@pytest.mark.parametrize("said", ["six", "six or six", "yes or no", "six or", "stop"])
+def test_anything_else_is_no_choice(said):
+    assert number_choice(said) is None
+
+
+def test_number_wrapping_does_not_reach_other_questions():
+    assert understand("a three", Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)) is None
+    assert understand("about yes", Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)) is None

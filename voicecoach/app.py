@@ -63,6 +63,8 @@ class Settings:
     """Voice mode: the microphone, by number or part of its name (``voicecoach devices``)."""
     speaker: str | None = None
     """Voice mode: the speaker, likewise."""
+    recogniser: str = "moonshine"
+    """Voice mode: the speech recogniser, moonshine or pocketsphinx (the fallback)."""
 
 
 def data_dir_path(chosen: Path | None) -> Path:
@@ -141,9 +143,14 @@ def _open_voice(settings: Settings, clock: ScaledClock, stderr: IO[str]) -> Voic
     from voicecoach.voice.errors import VoiceError  # noqa: PLC0415  (text mode loads no audio library)
     from voicecoach.voice.rig import VoiceOptions, open_voice  # noqa: PLC0415
 
-    options = VoiceOptions(settings.mic, settings.speaker, settings.voice, settings.rate, settings.volume)
+    options = VoiceOptions(settings.mic, settings.speaker, settings.voice, settings.rate, settings.volume,
+                           settings.recogniser)
+
+    def warn(message: str) -> None:
+        print(f"voicecoach: {message}", file=stderr, flush=True)
+
     try:
-        return open_voice(options, to_player=clock.monotonic_at, clock=clock)
+        return open_voice(options, to_player=clock.monotonic_at, clock=clock, warn=warn)
     except VoiceError as err:
         print(f"voicecoach: {err}", file=stderr, flush=True)
         print(TEXT_INSTEAD, file=stderr, flush=True)

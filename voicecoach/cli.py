@@ -34,8 +34,9 @@ F = Callable[..., Any]
 
 _COMMON = (
     "text", "json_output", "transcript", "time_scale", "data_dir", "no_display", "voice", "rate", "volume",
-    "no_history", "mic", "speaker",
+    "no_history", "mic", "speaker", "recogniser",
 )
+RECOGNISERS = click.Choice(["moonshine", "pocketsphinx"], case_sensitive=False)
 
 
 def common_options(func: F) -> F:
@@ -64,6 +65,8 @@ def common_options(func: F) -> F:
                      help='Voice mode: the microphone, by number or part of its name (see "voicecoach devices").'),
         click.option("--speaker", default=None, metavar="DEVICE",
                      help="Voice mode: the speaker or headphones, likewise."),
+        click.option("--recogniser", type=RECOGNISERS, default=None,
+                     help="Voice mode: the speech recogniser, moonshine or pocketsphinx. [default: moonshine]"),
         click.option("--no-history", is_flag=True, default=None,
                      help="A one-off session: do not read or keep the history."),
     ]
@@ -89,6 +92,7 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
         history=not merged["no_history"],
         mic=merged["mic"],
         speaker=merged["speaker"],
+        recogniser=(merged["recogniser"] or "moonshine").lower(),
     )
 
 
@@ -263,7 +267,9 @@ def devices(json_output: bool) -> None:
 @click.option("--speaker", default=None, metavar="DEVICE", help="The speaker, by number or part of its name.")
 @click.option("--voice", default="en-us", metavar="ID", help="The voice to speak with. [default: en-us]")
 @click.option("--seconds", type=click.FloatRange(2, 60), default=10.0, help="How long to listen. [default: 10]")
-def check(mic: str | None, speaker: str | None, voice: str, seconds: float) -> None:
+@click.option("--recogniser", type=RECOGNISERS, default="moonshine",
+              help="The speech recogniser, moonshine or pocketsphinx. [default: moonshine]")
+def check(mic: str | None, speaker: str | None, voice: str, seconds: float, recogniser: str) -> None:
     """Check the sound: says a sentence, listens for "yes", shows the level and what to fix.
 
     \b
@@ -277,7 +283,8 @@ def check(mic: str | None, speaker: str | None, voice: str, seconds: float) -> N
 
     clock = ScaledClock(1.0)
     try:
-        rig = open_voice(VoiceOptions(mic, speaker, voice), to_player=clock.monotonic_at, clock=clock)
+        rig = open_voice(VoiceOptions(mic, speaker, voice, recogniser=recogniser.lower()), to_player=clock.monotonic_at,
+                         clock=clock, warn=lambda message: click.echo(f"voicecoach: {message}", err=True))
     except VoiceError as err:
         click.echo(f"voicecoach: {err}", err=True)
         sys.exit(int(ExitCode.DEVICE))

@@ -114,6 +114,51 @@ def understand(text: str, expect: Expect, vocabulary: Words | None = None) -> Me
         return answer
     if Vocabulary.READY in wanted and answer is Answer.YES:
         return Answer.READY
-    if Vocabulary.NUMBER in wanted and phrase in vocab.numbers:
-        return vocab.numbers[phrase]
+    if Vocabulary.NUMBER in wanted:
+        return number_in(phrase, vocab)
     return None
+
+
+def number_in(text: str, vocabulary: Words | None = None) -> int | None:
+    """The one number a reply gives, as people say it: "3", "a three", "about five", "it's a six",
+    "five out of ten"; None for anything else (also for "six or seven": see :func:`number_choice`)."""
+    vocab = vocabulary or words()
+    phrase = normalise(text)
+    if phrase in vocab.numbers:
+        return vocab.numbers[phrase]
+    core = _without_wrapping(phrase)
+    return vocab.numbers.get(core) if core else None
+
+
+def number_choice(text: str, vocabulary: Words | None = None) -> tuple[int, int] | None:
+    """Two numbers offered together ("six or seven", "about 4 to 5"), smaller first, for the dialogue
+    to ask which; None when the reply is not such a pair."""
+    vocab = vocabulary or words()
+    core = _without_wrapping(normalise(text))
+    for joiner in sorted(_wrapping()["between"], key=len, reverse=True):
+        left, sep, right = core.partition(f" {joiner} ")
+        if sep and left in vocab.numbers and right in vocab.numbers:
+            low, high = sorted((vocab.numbers[left], vocab.numbers[right]))
+            return (low, high) if low != high else None
+    return None
+
+
+@cache
+def _wrapping() -> dict[str, tuple[str, ...]]:
+    raw = data.load("words")["number_phrases"]
+    return {key: tuple(sorted({normalise(p) for p in raw[key]}, key=len, reverse=True)) for key in raw}
+
+
+def _without_wrapping(phrase: str) -> str:
+    """``phrase`` without the words people put around a number ("it's about a five out of ten" -> "five")."""
+    spec = _wrapping()
+    changed = True
+    while changed and phrase:
+        changed = False
+        for before in spec["before"]:
+            if phrase.startswith(before + " "):
+                phrase, changed = phrase[len(before) + 1 :], True
+        for after in spec["after"]:
+            if phrase.endswith(" " + after):
+                phrase, changed = phrase[: -len(after) - 1], True
+    return phrase

@@ -46,7 +46,7 @@ def clip_from_audio_data(audio: AudioDataLike) -> Clip:
 
 @dataclass(frozen=True)
 class Tuning:
-    """The numbers behind decoding (defaults chosen by scripts/bench_recogniser.py)."""
+    """The numbers behind decoding (defaults chosen by scripts/bench_recogniser_espeak.py)."""
 
     noise_floor_rms: float = 100.0
     """Gaussian noise (of 32768) added before decoding: digital silence decodes badly."""

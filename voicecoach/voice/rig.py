@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from voicecoach.voice.devices import choose, list_devices
+from voicecoach.voice.engines import open_recogniser
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import RealClock, SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, Microphone
@@ -25,6 +26,8 @@ class VoiceOptions:
     voice: str = "en-us"
     rate: int = 150
     volume: float = 1.0
+    recogniser: str = "moonshine"
+    """The speech recogniser: moonshine (default) or pocketsphinx."""
 
 
 @dataclass
@@ -53,13 +56,17 @@ def open_voice(
     to_player: Callable[[float], float],
     clock: RealClock,
     recogniser: SpeechRecogniser | None = None,
+    warn: Callable[[str], None] = lambda message: None,
 ) -> VoiceRig:
-    """Open everything voice mode needs, or raise VoiceError with what to do (nothing is left open)."""
+    """Open everything voice mode needs, or raise VoiceError with what to do (nothing is left open).
+
+    Moonshine loads in the background from here on (the first recognition waits for it); a fallback
+    to pocketsphinx is said through ``warn``."""
     devices = list_devices()
     mic = choose(devices, options.mic, output=False)
     out = choose(devices, options.speaker, output=True)
     if recogniser is None:
-        recogniser = _pocketsphinx()
+        recogniser = open_recogniser(options.recogniser, warn)
     speaker = build_speaker(options.voice, options.rate, options.volume, to_player=to_player, device=out.index)
     try:
         microphone = Microphone(mic.index)
@@ -69,12 +76,3 @@ def open_voice(
     capture = Capture(microphone, echo=speaker.log, spotter=SpeakerAwareSpotter(StopSpotter())).start()
     listener = VoiceListener(capture, recogniser, clock)
     return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name)
-
-
-def _pocketsphinx() -> SpeechRecogniser:
-    from voicecoach.voice.recognition import Recogniser, RecogniserUnavailable  # noqa: PLC0415
-
-    try:
-        return Recogniser()
-    except RecogniserUnavailable as err:
-        raise VoiceError(str(err)) from err

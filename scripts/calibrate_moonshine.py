@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Choose the Moonshine decision thresholds on the tuning half of the real-voices speakers.
+
+    .venv/bin/python scripts/calibrate_moonshine.py --corpus ../shared/corpus/real-voices \
+        --noise ../shared/corpus/real-voices/noise__sc_bg-running-tap_1.wav     # hear, then search
+    .venv/bin/python scripts/calibrate_moonshine.py                              # search the saved hearings
+
+Each tuning-half clip is heard once (clean, and with --noise at 10 dB); then every threshold combination of
+the grid is scored against the safety rules first (no sure wrong answer, no sure non-answer, at most 2% of
+non-answers accepted), also when every threshold is made one nat more permissive (a buffer); among those
+that keep them, the one with the most right answers wins (sure answers count double, wrong ones -3). The
+held-out half is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.bench_recogniser import CONTEXTS, label_of, want_in
+from scripts.calibration_split import in_split, speakers_of
+from tests.speech import with_noise
+from voicecoach.dialogue.understanding import understand
+from voicecoach.voice.moonshine_scoring import Tuning, judge
+from voicecoach.voice.moonshine_scoring import label as meaning_label
+from voicecoach.voice.pcm import read_wav
+
+GRID = {
+    "sure_margin": [0.5, 1.0, 1.5, 2.0, 3.0, 4.0],
+    "agree_margin": [0.0, 0.5, 1.0],
+    "confirm_margin": [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0],
+    "confirm_gap": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+}
+SURE = 0.6
+SLACK = 1.0
+"""Nats of buffer on every threshold (see loosened)."""
+
+
+def hear_all(corpus: Path, noise: Path | None, out: Path) -> None:
+    """Write one JSON line per tuning clip and condition: the transcript and the scores."""
+    from voicecoach.voice.moonshine import MoonshineRecogniser  # noqa: PLC0415
+    from voicecoach.voice.moonshine_guards import audio_problem  # noqa: PLC0415
+
+    rec = MoonshineRecogniser()
+    speakers = speakers_of(corpus)
+    noise_samples = None if noise is None else read_wav(noise).resampled(16000).samples
+    with out.open("w", encoding="utf-8") as f:
+        for i, path in enumerate(sorted(corpus.glob("*.wav"))):
+            lab = label_of(path)
+            if lab is None or not in_split(speakers.get(path.name, path.name), "tune"):
+                continue
+            clean = read_wav(path).resampled(16000)
+            versions = [("clean", clean)]
+            if noise_samples is not None:
+                versions.append(("10dB", with_noise(clean, noise_samples, 10, seed=i)))
+            for condition, clip in versions:
+                problem = audio_problem(clip, rec.limits)
+                h = None if problem else rec.hear(clip, *(e for e, _ in CONTEXTS.values()))
+                row: dict[str, Any] = {"file": path.name, "label": lab, "condition": condition, "audio": problem}
+                if h is not None:
+                    row |= {"text": h.transcript.text, "lp": h.transcript.logprob, "ended": h.transcript.ended,
+                            "trusted": h.problem is None, "scores": h.scores}
+                f.write(json.dumps(row) + "\n")
+
+
+def evaluate(rows: list[dict[str, Any]], tuning: Tuning) -> dict[str, dict[str, int]]:
+    """Counts per context for one threshold setting."""
+    out: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for context, (expect, _) in CONTEXTS.items():
+            kind, want = want_in(row["label"], context)
+            if kind == "skip":
+                continue
+            c = out.setdefault(context, dict.fromkeys(("n", "right", "right_sure", "wrong", "wrong_sure", "oov",
+                                                       "oov_acc", "oov_sure"), 0))
+            if row["audio"]:
+                got, sure = None, False
+            else:
+                trusted = row.get("trusted", row.get("problem") is None)
+                v = judge(row["text"], row["lp"], ended=row["ended"], trusted=trusted, scores=row["scores"],
+                          expect=expect, settings=tuning)
+                got = None if v.rejected else meaning_label(understand(v.text, expect))
+                sure = got is not None and v.confidence >= SURE
+            if kind == "oov":
+                c["oov"] += 1
+                c["oov_acc"] += got is not None
+                c["oov_sure"] += sure
+            else:
+                c["n"] += 1
+                c["right"] += got == want
+                c["right_sure"] += sure and got == want
+                c["wrong"] += got is not None and got != want
+                c["wrong_sure"] += sure and got != want
+    return out
+
+
+def acceptable(counts: dict[str, dict[str, int]]) -> bool:
+    """The safety rules: no sure wrong answer, no sure non-answer, non-answers accepted at most 2%."""
+    return all(c["wrong_sure"] == 0 and c["oov_sure"] == 0 and c["oov_acc"] <= 0.02 * c["oov"]
+               for c in counts.values())
+
+
+def loosened(t: Tuning) -> Tuning:
+    """The same setting one step more permissive: the safety rules must hold here too (a buffer, so that
+    the choice does not sit on the edge of the few tuning clips)."""
+    return Tuning(sure_margin=t.sure_margin - SLACK, agree_margin=max(0.0, t.agree_margin - SLACK / 2),
+                  confirm_margin=t.confirm_margin - SLACK, confirm_gap=t.confirm_gap + SLACK)
+
+
+def worth(counts: dict[str, dict[str, int]]) -> float:
+    """Right answers (sure ones count double), minus wrong ones."""
+    return sum(c["right"] + c["right_sure"] - 3 * c["wrong"] for c in counts.values())
+
+
+def main() -> None:
+    """Hear the tuning half (unless --hearings), then search the grid and print the best settings."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--noise", type=Path, default=None)
+    parser.add_argument("--hearings", type=Path, nargs="+", default=[Path("bench-results/moonshine-hearings.jsonl")])
+    args = parser.parse_args()
+    if args.corpus is not None:
+        args.hearings[0].parent.mkdir(parents=True, exist_ok=True)
+        hear_all(args.corpus, args.noise, args.hearings[0])
+    rows = [json.loads(line) for path in args.hearings for line in path.read_text(encoding="utf-8").splitlines()]
+    best: tuple[float, Tuning, dict[str, dict[str, int]]] | None = None
+    for values in itertools.product(*GRID.values()):
+        tuning = Tuning(**dict(zip(GRID, values, strict=True)))
+        if tuning.agree_margin > tuning.sure_margin:
+            continue
+        counts = evaluate(rows, tuning)
+        if not acceptable(counts) or (best is not None and worth(counts) <= best[0]):
+            continue
+        if acceptable(evaluate(rows, loosened(tuning))):
+            best = (worth(counts), tuning, counts)
+    if best is None:
+        print("no setting of the grid keeps the safety rules")
+        return
+    print(f"{len(rows)} hearings; best: {best[1]}")
+    for context, c in best[2].items():
+        print(f"  {context:9} {c}")
+
+
+if __name__ == "__main__":
+    main()

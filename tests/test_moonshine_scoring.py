@@ -1,0 +1,143 @@
+"""The pure parts of the Moonshine recogniser: candidates, the decision from scores, the guards, the tokenizer.
+(The recogniser itself, on real people's recordings, is tested in tests/test_moonshine_real_voices.py.)"""
+
+import numpy as np
+import pytest
+
+from voicecoach import data
+from voicecoach.dialogue.understanding import number_choice, understand
+from voicecoach.ports import Expect, Vocabulary
+from voicecoach.voice.moonshine_guards import audio_problem, transcript_problem
+from voicecoach.voice.moonshine_scoring import Tuning, candidates, decide, judge, label, phrases_of, tuning
+from voicecoach.voice.pcm import Clip
+
+YES_NO = Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)
+PAIN = Expect.of(Vocabulary.NUMBER, Vocabulary.COMMANDS)
+COUNTING = Expect.of(Vocabulary.COMMANDS, background=True)
+T = Tuning(sure_margin=2.0, agree_margin=0.5, confirm_margin=3.0, confirm_gap=3.0)
+
+
+def scores(expect, **given):
+    """Every candidate far down, except the ones given."""
+    out = {c.phrase: -30.0 for c in candidates(expect)}
+    out.update({k.replace("_", " "): v for k, v in given.items()})
+    return out
+
+
+@pytest.mark.parametrize("vocabulary", list(Vocabulary))
+def test_every_scored_phrase_means_something_in_its_vocabulary(vocabulary):
+    expect = Expect.of(vocabulary)
+    for phrase in phrases_of(vocabulary):
+        assert understand(phrase, expect) is not None, phrase
+
+
+@pytest.mark.parametrize("expect", [YES_NO, PAIN, COUNTING])
+def test_decoys_mean_nothing_where_they_are_decoys(expect):
+    decoys = [c for c in candidates(expect) if c.meaning is None]
+    assert len(decoys) > 20
+    assert all(understand(c.phrase, expect) is None for c in decoys)
+    answers = {c.phrase for c in candidates(expect) if c.meaning is not None}
+    assert "stop" in answers
+
+
+def test_other_questions_answers_are_decoys():
+    yes_no_decoys = {c.phrase for c in candidates(YES_NO) if c.meaning is None}
+    assert {"five", "three", "know", "yet"} <= yes_no_decoys
+    pain_decoys = {c.phrase for c in candidates(PAIN) if c.meaning is None}
+    assert {"yes", "no", "tree", "fine"} <= pain_decoys
+
+
+def test_a_clear_answer_that_the_transcript_says_is_sure():
+    v = decide("Yes.", -0.2, scores(YES_NO, yes=-0.2, no=-9.0, yet=-7.0), YES_NO, T)
+    assert (v.text, v.rejected) == ("yes", False)
+    assert v.confidence >= 0.6
+
+
+def test_a_small_margin_is_unsure_even_when_the_transcript_agrees():
+    v = decide("Yes.", -1.0, scores(YES_NO, yes=-1.0, no=-2.0), YES_NO, T)
+    assert not v.rejected and v.confidence < 0.6
+
+
+def test_the_transcript_saying_the_other_answer_is_never_taken():
+    v = decide("No.", -0.5, scores(YES_NO, yes=-0.4, no=-5.0), YES_NO, T)
+    assert v.rejected
+
+
+def test_a_sound_alike_that_wins_is_rejected():
+    v = decide("Tree.", -0.3, scores(PAIN, tree=-0.3, three=-1.5), PAIN, T)
+    assert v.rejected
+
+
+def test_an_answer_won_on_score_alone_is_unsure_and_only_when_close_to_the_transcript():
+    near = decide("Hmm.", -2.0, scores(PAIN, three=-3.0), PAIN, T)
+    assert not near.rejected and near.text == "three" and near.confidence < 0.6
+    far = decide("Jarvis.", -0.2, scores(PAIN, three=-9.0), PAIN, T)
+    assert far.rejected
+
+
+def test_a_sentence_is_rejected_without_looking_at_scores():
+    v = judge("Do you know that his eminence", -3.0, ended=False, trusted=True,
+              scores=scores(YES_NO, yes=-1.0), expect=YES_NO, settings=T)
+    assert v.rejected and v.reason == "a sentence"
+
+
+def test_an_untrusted_transcript_counts_as_silence_so_only_the_scores_speak():
+    v = judge("Help help help help", -0.5, ended=False, trusted=False, scores=scores(COUNTING, help=-1.0),
+              expect=COUNTING, settings=T)
+    assert not v.rejected and v.text == "help" and v.confidence < 0.6
+
+
+def test_two_numbers_go_to_the_dialogue_as_said():
+    v = decide("Six or seven.", -0.5, scores(PAIN, six=-2.0, seven=-2.5), PAIN, T)
+    assert not v.rejected and number_choice(v.text) == (6, 7) and understand(v.text, PAIN) is None
+
+
+def test_a_pain_word_keeps_its_meaning():
+    v = decide("Ouch!", -0.3, scores(COUNTING, ouch=-0.3), COUNTING, T)
+    assert understand(v.text, COUNTING).pain
+    assert label(understand("ouch", COUNTING)) == label(understand("stop", COUNTING)) == "stop"
+
+
+def test_the_calibrated_tuning_loads_and_is_ordered():
+    t = tuning()
+    assert t.agree_margin <= t.sure_margin
+    assert t.unsure_confidence < 0.6 <= t.sure_confidence
+    assert "decision" in data.load("moonshine_tuning")
+
+
+def clip(seconds, amplitude, rate=16000, seed=0):
+    rng = np.random.default_rng(seed)
+    return Clip((rng.standard_normal(round(seconds * rate)) * amplitude).astype(np.int16), rate)
+
+
+def test_audio_guards():
+    assert audio_problem(clip(0.1, 3000)) == "too short"
+    assert audio_problem(clip(9.0, 3000)) == "too long"
+    assert audio_problem(Clip(np.zeros(16000, dtype=np.int16), 16000)) == "too quiet"
+    assert audio_problem(clip(1.0, 2000)) == "no speech"  # steady noise: nothing stands above its floor
+    word = np.concatenate([clip(0.3, 30).samples, clip(0.4, 4000, seed=1).samples, clip(0.3, 30, seed=2).samples])
+    assert audio_problem(Clip(word, 16000)) is None
+
+
+def test_transcript_guards():
+    assert transcript_problem("", repeated=False) == "empty"
+    assert transcript_problem("  ", repeated=False) == "empty"
+    assert transcript_problem("Oui, très bien", repeated=False) == "not ASCII"
+    assert transcript_problem("Snow", repeated=True) == "repeats itself"
+    assert transcript_problem("no no no no no no", repeated=False) == "repeats itself"
+    assert transcript_problem("Yes.", repeated=False) is None
+
+
+def test_the_tokenizer_splits_words_as_the_model_writes_them():
+    pytest.importorskip("moonshine_cpp", reason="the tokenizer ships in the moonshine-cpp wheel")
+    from voicecoach.voice.moonshine_model import FILES, Tokenizer, model_dir  # noqa: PLC0415
+
+    tokenizer = Tokenizer.load(model_dir() / FILES[2])
+    # token ids as Moonshine's own greedy decoding wrote them for real recordings of these words
+    assert [*tokenizer.encode("Repeat"), tokenizer.piece(".")] == [830, 11666, 29889]
+    assert tokenizer.encode("Yes") == [3869] and tokenizer.encode("No") == [1939]
+    assert tokenizer.encode("15241") == [29871, 29896, 29945, 29906, 29946, 29896]
+    for text in ("How many left", "Tingling", "It hurts", "3", "ouch"):
+        assert tokenizer.decode(tokenizer.encode(text)) == text
+    assert tokenizer.decode([9943, 29889]) == "Down."
+    assert tokenizer.decode([3 + 0xC3]) == "\ufffd"  # a stray byte is replaced, never an error

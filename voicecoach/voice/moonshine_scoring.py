@@ -1,0 +1,179 @@
+"""From Moonshine's scores to a decision: accept, confirm (unsure) or reject (pure, no audio, no model).
+
+The dialogue's expectation gives the phrases worth scoring (data/moonshine.toml): the answers it expects,
+with their meanings, and decoys that mean nothing here (sound-alikes, fillers, other questions' answers).
+The best-scoring answer must beat everything with another meaning by a margin; agreeing with the free
+transcript is what makes the hearing sure.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from voicecoach import data
+from voicecoach.dialogue.understanding import Answer, CommandWord, Meaning, number_choice, understand
+from voicecoach.ports import Expect, Vocabulary
+from voicecoach.voice.moonshine_guards import collapsed
+
+_TOKEN = re.compile(r"[a-z]+|[0-9]+")
+SCORES_ONLY_WORDS = 2
+"""An answer that wins on score alone is heard only when the transcript is short (empty, "Fool.", "And six."):
+a longer transcript that means nothing is something else ("Hey, channel rocks!")."""
+HORIZON = 8.0
+"""Margins are only measured this far (moonshine_decoding.HORIZON): a bigger one counts as this."""
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The thresholds of the decision, in nats of log-probability (data/moonshine_tuning.toml)."""
+
+    sure_margin: float
+    """The answer beats every other meaning by this much and the free transcript says it: accepted as sure."""
+    agree_margin: float
+    """The free transcript says it but the margin is smaller: accepted as unsure (confirmed on safety questions)."""
+    confirm_margin: float
+    """The transcript says something else, yet the answer wins by this much: unsure."""
+    confirm_gap: float
+    """... and scores at most this far below the free transcript."""
+    sure_confidence: float = 0.9
+    unsure_confidence: float = 0.45
+    """Below the dialogue's confirm_below (0.6): a safety answer or a pain score is confirmed aloud."""
+
+
+@cache
+def tuning() -> Tuning:
+    """The calibrated thresholds (see the comment in data/moonshine_tuning.toml for how they were chosen)."""
+    text = resources.files(data).joinpath("moonshine_tuning.toml").read_text(encoding="utf-8")
+    return Tuning(**tomllib.loads(text)["decision"])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A phrase to score, and what it means in the current expectation (None: a decoy)."""
+
+    phrase: str
+    meaning: str | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision on one utterance."""
+
+    text: str
+    """The phrase heard (for :func:`understand`), or the free transcript when rejected."""
+    confidence: float
+    rejected: bool
+    reason: str
+    margin: float = 0.0
+
+
+def label(meaning: Meaning | None) -> str | None:
+    """A meaning as a comparable label: "yes", "3", "stop" (a pain "ouch" and "stop" are both "stop")."""
+    if meaning is None:
+        return None
+    if isinstance(meaning, CommandWord):
+        return meaning.command.value
+    if isinstance(meaning, Answer):
+        return meaning.value
+    return str(meaning)
+
+
+def phrases_of(vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The phrases scored for one vocabulary."""
+    return tuple(data.load("moonshine")["phrases"][vocabulary.value])
+
+
+@cache
+def candidates(expect: Expect) -> tuple[Candidate, ...]:
+    """The expected phrases with their meanings, then the decoys (meaning None) for this expectation."""
+    wanted = [p for v in Vocabulary if v in expect.vocabularies for p in phrases_of(v)]
+    answers = [Candidate(p, label(understand(p, expect))) for p in dict.fromkeys(wanted)]
+    spec = data.load("moonshine")["decoys"]
+    others = [p for v in Vocabulary if v not in expect.vocabularies for p in phrases_of(v)]
+    near = [d for c in answers for d in spec.get(c.phrase, [])]
+    taken = {c.phrase for c in answers}
+    decoys = [
+        Candidate(p, None)
+        for p in dict.fromkeys([*near, *spec["fillers"], *others])
+        if p not in taken and understand(p, expect) is None
+    ]
+    return (*answers, *decoys)
+
+
+def all_phrases() -> tuple[str, ...]:
+    """Every phrase any expectation scores (to score a clip once for several expectations)."""
+    found: list[str] = []
+    for vocabularies in ((Vocabulary.YES_NO,), (Vocabulary.NUMBER,), (Vocabulary.READY,), ()):
+        expect = Expect.of(*vocabularies, Vocabulary.COMMANDS)
+        found += [c.phrase for c in candidates(expect)]
+    return tuple(dict.fromkeys(found))
+
+
+def is_sentence(transcript: str, ended: bool, expects: tuple[Expect, ...]) -> bool:
+    """A free transcript still going at the length limit, or of more than three words that no expectation
+    understands: a sentence (or a string of digits), rejected without scoring."""
+    if not ended:
+        return True
+    long = len(transcript.split()) > 3
+    return long and all(understand(transcript, e) is None and number_choice(transcript) is None for e in expects)
+
+
+def judge(transcript: str, logprob: float, *, ended: bool, trusted: bool, scores: dict[str, float],
+          expect: Expect, settings: Tuning | None = None) -> Verdict:
+    """The decision on one hearing: an untrusted transcript (empty, repeating...) counts as saying nothing,
+    a sentence is rejected, the rest goes to :func:`decide`."""
+    text = collapsed(transcript) if trusted and ended else transcript if trusted else ""
+    if text and is_sentence(text, ended, (expect,)):
+        return Verdict(text, 0.0, rejected=True, reason="a sentence")
+    return decide(text, logprob, scores, expect, settings)
+
+
+def decide(transcript: str, transcript_logprob: float, scores: dict[str, float], expect: Expect,
+           settings: Tuning | None = None) -> Verdict:
+    """Accept, confirm or reject, from the free transcript and the scores of this expectation's candidates."""
+    t = settings or tuning()
+    pool = candidates(expect)
+    said = label(understand(transcript, expect))
+    choice = number_choice(transcript) if Vocabulary.NUMBER in expect.vocabularies else None
+    if choice is not None:  # "six or seven": the dialogue asks which
+        return Verdict(transcript, t.sure_confidence, rejected=False, reason="two numbers")
+    scored = [c for c in pool if c.meaning is not None and c.phrase in scores]
+    if not scored:
+        return Verdict(transcript, 0.0, rejected=True, reason="no expected phrase comes close")
+    best = max(scored, key=lambda c: scores[c.phrase])
+    rivals = [scores[c.phrase] for c in pool if c.meaning != best.meaning and c.phrase in scores]
+    margin = min(HORIZON, scores[best.phrase] - max(rivals)) if rivals else HORIZON
+    gap = transcript_logprob - scores[best.phrase]
+    if said is not None and said != best.meaning:
+        return Verdict(transcript, 0.0, rejected=True, reason=f"transcript says {said}, scores {best.meaning}",
+                       margin=margin)
+    if margin <= 0:
+        return Verdict(transcript, 0.0, rejected=True, reason="a decoy or another meaning wins", margin=margin)
+    if said == best.meaning:
+        if margin >= t.sure_margin:
+            return Verdict(best.phrase, t.sure_confidence, rejected=False, reason="agrees", margin=margin)
+        if margin >= t.agree_margin:
+            return Verdict(best.phrase, t.unsure_confidence, rejected=False, reason="agrees, small margin",
+                           margin=margin)
+        return Verdict(transcript, 0.0, rejected=True, reason="agrees, margin too small", margin=margin)
+    if len(transcript.split()) > SCORES_ONLY_WORDS or other_numbers(transcript):
+        return Verdict(transcript, 0.0, rejected=True, reason="the transcript says something else", margin=margin)
+    if margin >= t.confirm_margin and gap <= t.confirm_gap:
+        return Verdict(best.phrase, t.unsure_confidence, rejected=False, reason="scores only", margin=margin)
+    return Verdict(transcript, 0.0, rejected=True, reason="not an answer", margin=margin)
+
+
+def other_numbers(transcript: str) -> bool:
+    """The transcript holds numbers that are no single answer: a number above ten ("210", "4720"), or two
+    numbers or more ("Seven three zero"): a string of digits, not a pain score."""
+    found = [w for w in _TOKEN.findall(transcript.lower()) if w.isdigit() or w in _number_words()]
+    return len(found) >= 2 or any(w.isdigit() and int(w) > 10 for w in found)
+
+
+@cache
+def _number_words() -> frozenset[str]:
+    return frozenset(p for p in phrases_of(Vocabulary.NUMBER) if not p.isdigit())
