@@ -143,3 +143,17 @@ def test_pause_during_a_question_waits_for_resume():
     r = rig(["pause", Reply("resume", at=30.0), "no"])
     assert r.conversation.ask(PLAIN) is Answer.NO
     assert "Paused. Say resume when you are ready." in r.speaker.texts
+
+
+def test_numbness_at_a_pain_score_refers_but_at_a_triage_question_is_asked_again():
+    pain = Question("PAIN_BEFORE", "How bad, 0 to 10?", ("Again?", "Again!"), kind=QuestionKind.NUMBER,
+                    skippable=True)
+    r = rig(["numb"])
+    with pytest.raises(SessionOver) as over:
+        r.conversation.ask(pain)
+    assert over.value.how is How.REFERRED
+    triage = Question("R2", "New numbness between your legs?", ("Again?", "Again!"), safety=True,
+                      numbness_refers=False)
+    r = rig(["numb", "yes"])
+    assert r.conversation.ask(triage) is Answer.YES  # "numb" to a red-flag question is re-asked, never dropped
+    assert [a for _, a, _ in asked(r)] == [1, 2]

@@ -147,3 +147,40 @@ def test_a_closed_stdout_is_not_a_traceback():
                           shell=True, capture_output=True, text=True, timeout=60, check=False)
     assert "Traceback" not in proc.stderr
     assert proc.stdout.startswith("Welcome")
+
+
+@pytest.mark.parametrize("resume_word", ["ready", "resume"])
+def test_piped_pause_then_ready_resumes_and_never_hangs(resume_word):
+    """Issue 13 part 2, as a new user found it: after "pause" the coach says "Say resume when you are
+    ready"; the piped line "ready" (then "resume") used to leave the session paused until killed."""
+    script = f"3\npause\n{resume_word}\nresume\n3\n" if resume_word == "ready" else "3\npause\nhello\nresume\n3\n"
+    proc = subprocess.run(
+        [str(SCRIPT), "exercise", "knee-to-chest", "--text", "--time-scale", "0", "--no-history"],
+        input=script, capture_output=True, text=True, timeout=30, check=False,  # the timeout detects a hang
+    )
+    assert "Traceback" not in proc.stderr
+    out = proc.stdout.splitlines()
+    paused = out.index("Paused. Say resume when you are ready.")
+    if resume_word == "ready":
+        assert out[paused + 1] == "Resuming."
+        assert "We are not paused." in out  # the second line, "resume", came while counting again
+    else:
+        assert out[paused + 1] == "Still paused. Say resume when you are ready, or stop to finish."
+        assert out[paused + 2] == "Resuming."
+    assert [line for line in out if line.isdigit()] == [str(n) for n in range(1, 11)] * 6  # input is not echoed
+    assert out[-1] == "That is all for today. Well done."
+    assert proc.returncode == 0
+
+
+def test_a_command_behind_a_piped_answer_is_not_held_up_by_it():
+    """A line that is not a command, arriving while counting, never blocks the lines after it."""
+    proc = subprocess.run(
+        [str(SCRIPT), "exercise", "bridge", "--text", "--time-scale", "0", "--no-history"],
+        input="3\nhello\nstop\nyes\n5\n", capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert "Traceback" not in proc.stderr
+    out = proc.stdout.splitlines()
+    worse = out.index("Is the pain worse than when you started?")
+    assert not [line for line in out[:worse] if line.isdigit()], "stop waited behind 'hello'"
+    assert out[worse + 1] == "Sorry, please answer yes or no."  # "hello" was kept for this question
+    assert proc.returncode == 4

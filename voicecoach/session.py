@@ -152,7 +152,7 @@ class Session:
     def _wait_until_ready(self, report: SessionReport) -> None:
         """O1: asks until the person is ready; never times out into a yes."""
         opening = self.phrases["opening"]
-        question = Question("O1", opening["ready_question"], tuple(opening["ready_rephrase"]))
+        question = Question("O1", opening["ready_question"], tuple(opening["ready_rephrase"]), numbness_refers=False)
         if self.talk.ask(question) is not Answer.YES:
             self.talk.wait_for_ready(opening["wait_for_ready"])
         report.answers["O1"] = Answer.YES.value

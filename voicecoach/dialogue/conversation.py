@@ -13,7 +13,7 @@ from enum import Enum, StrEnum, auto
 from typing import Any
 
 from voicecoach import data
-from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, understand
+from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, normalise, understand, words
 from voicecoach.endings import How, SessionOver
 from voicecoach.events import Answered, Asked, EventSink, Heard, Listening, Said
 from voicecoach.ports import Clock, Expect, InputClosed, Listener, Sound, Speaker, Utterance, Vocabulary
@@ -42,6 +42,13 @@ _EXPECT = {
     QuestionKind.NUMBER: Expect.of(Vocabulary.NUMBER, Vocabulary.COMMANDS),
 }
 _COMMANDS_ONLY = Expect.of(Vocabulary.COMMANDS, background=True)
+_PAUSED = Expect.of(Vocabulary.READY, Vocabulary.COMMANDS)
+"""While paused: "resume" or "ready" carries on (a plain "yes" does not: it may be an echo or a guess)."""
+
+
+def _says_ready(utterance: Utterance, meaning: Meaning | None) -> bool:
+    """True when the words themselves are a "ready" phrase (not a yes that a READY context would accept)."""
+    return meaning is Answer.READY and words().answers.get(normalise(utterance.text)) is Answer.READY
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,10 @@ class Question:
     """Confirm an answer the recogniser is unsure of; offer the keyboard before giving up."""
     skippable: bool = False
     """"skip" is an answer (Answer.SKIPPED)."""
+    numbness_refers: bool = True
+    """"numb"/"tingling" ends the session with the referral (CLINICAL.md section 8). False for the triage's
+    own questions, where the words may answer a red-flag question and are re-asked instead (a referral
+    here could be less urgent than the emergency the question is about)."""
 
     @property
     def confirms_unsure(self) -> bool:
@@ -176,8 +187,16 @@ class Conversation:
             case Command.PAUSE:
                 self.wait_for_resume()
                 return _AGAIN
+            case Command.NUMBNESS if question.numbness_refers:
+                self.numbness()
             case _:
                 return None
+        return None
+
+    def numbness(self) -> None:
+        """New numbness or tingling: stop, see a doctor (raises SessionOver, referred)."""
+        self.say(data.load("phrases")["exercise"]["numbness"])
+        raise SessionOver(How.REFERRED)
 
     def wait_for_ready(self, prompt: str) -> None:
         """Say the prompt, then wait without a time limit for "ready" (or yes); "stop" ends the session.
@@ -202,20 +221,32 @@ class Conversation:
                 self.say(prompt)
 
     def wait_for_resume(self) -> float:
-        """Pause until "resume" (or "stop", which raises); returns the seconds spent paused."""
+        """Pause until "resume" or "ready" (the prompt says "say resume when you are ready"); "stop"
+        raises. Returns the seconds spent paused.
+
+        While paused the coach waits without a deadline for the person, so every reply is taken and
+        answered (never held back for a later question, which would wait for ever).
+        """
         talk = data.load("phrases")["exercise"]
         started = self.clock.now()
         self.say(talk["paused"])
         while True:
-            word = self.hear_command(None)
-            if word is None:
+            heard = self._listen(_PAUSED, None)
+            if heard is None:
                 continue
-            if word.command is Command.RESUME:
+            utterance, meaning = heard
+            resumes = _says_ready(utterance, meaning) or (
+                isinstance(meaning, CommandWord) and meaning.command is Command.RESUME)
+            self._heard(utterance, accepted=resumes or isinstance(meaning, CommandWord))
+            if resumes:
                 self.say(talk["resumed"])
                 return self.clock.now() - started
-            if word.command is Command.STOP:
+            if isinstance(meaning, CommandWord) and meaning.command is Command.STOP:
                 raise SessionOver(How.STOPPED)
-            self.say(talk["still_paused"])
+            if isinstance(meaning, CommandWord) and meaning.command is Command.NUMBNESS:
+                self.numbness()
+            if not utterance.rejected:
+                self.say(talk["still_paused"])
 
     @staticmethod
     def _fitting(question: Question, meaning: Meaning | None) -> Answer | int | None:

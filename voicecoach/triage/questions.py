@@ -48,6 +48,7 @@ def questions() -> tuple[TriageQuestion, ...]:
             kind=kind,
             safety=bool(raw.get("safety", False)),
             skippable=raw["section"] == "knee_test",
+            numbness_refers=False,
         )
         result.append(
             TriageQuestion(
