@@ -5,11 +5,12 @@ import json
 
 from click.testing import CliRunner
 
+from tests.triage_helpers import NO_RED_FLAGS
 from voicecoach import app
 from voicecoach.cli import cli
 
-SI_JOINT = "yes\n" + "no\n" * 17 + "ready\nno\nyes\nyes\n" + "no\n"
-"""O1 yes, R1-R8 and P1 no, S1-S8b no, the knee test with the right knee failing, A0 no: SI_JOINT on the
+SI_JOINT = "yes\n" + NO_RED_FLAGS + "no\n" * 9 + "ready\nno\nyes\nyes\n" + "no\n"
+"""O1 yes, every red flag and P1 no, S1-S8b no, the knee test with the right knee failing, A0 no: SI_JOINT on the
 right; the plan is E1 (right), E2 and E3 at their standard levels."""
 
 URGENT = "yes\nno\nno\nyes\n"

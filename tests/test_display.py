@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.fakes import Reply, rig
+from tests.triage_helpers import ASKED_RED_FLAGS
 from voicecoach.adapters.display import CLEAR_BELOW, ENTER, HOME, LEAVE, TerminalDisplay
 from voicecoach.adapters.panel import big_digits, render, status_line
 from voicecoach.adapters.view import Phase, ViewState, apply, at
@@ -195,7 +196,7 @@ def test_a_question_is_shown_with_the_words_that_answer_it():
 
 
 def test_the_knee_test_asks_for_ready_not_yes_or_no():
-    replies = ["yes"] + ["no"] * 9 + ["no"] * 6 + ["no", "no"] + ["stop"]
+    replies = ["yes"] + ["no"] * (len(ASKED_RED_FLAGS) + 1) + ["no"] * 6 + ["no", "no"] + ["stop"]
     events = session_events("session", replies)
     knee = fold(events, lambda e: e.type == "asked" and e.id == "K0")
     assert knee.hint == "Say: ready, or skip  (or stop)"

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.triage_helpers import NO_RED_FLAGS
+
 pytestmark = pytest.mark.subprocess
 
 SCRIPT = Path(sys.executable).parent / "voicecoach"
@@ -75,7 +77,7 @@ class Coach:
 
 def test_triage_json_through_a_pipe():
     proc = subprocess.run(
-        [str(SCRIPT), "triage", "--text", "--json"], input="yes\n" + "no\n" * 9 + "yes\nyes\n",
+        [str(SCRIPT), "triage", "--text", "--json"], input="yes\n" + NO_RED_FLAGS + "no\n" + "yes\nyes\n",
         capture_output=True, text=True, timeout=60, check=False,
     )
     assert "Traceback" not in proc.stderr

@@ -19,9 +19,10 @@ import pytest
 
 from tests.pulse import WARM_UP, Pulse, start_pulse
 from tests.simulated_user import SimulatedUser
+from tests.triage_helpers import ASKED_RED_FLAGS
 
 SCRIPT = Path(sys.executable).parent / "voicecoach"
-NO_RED_FLAGS = {f"R{n}": "no" for n in range(1, 9)}
+NO_RED_FLAGS = {qid: "no" for qid in ASKED_RED_FLAGS}
 
 
 def run_by_voice(pulse: Pulse, tmp_path: Path, args: list[str], answers: dict[str, str], *,

@@ -34,12 +34,15 @@ class QuestionKind(StrEnum):
     YES_NO = "yes_no"
     READY = "ready"
     NUMBER = "number"
+    CHECK_IN = "check_in"
+    """Yes or no, or "check everything" (the quick return's R0)."""
 
 
 _EXPECT = {
     QuestionKind.YES_NO: Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS),
     QuestionKind.READY: Expect.of(Vocabulary.READY, Vocabulary.COMMANDS),
     QuestionKind.NUMBER: Expect.of(Vocabulary.NUMBER, Vocabulary.COMMANDS),
+    QuestionKind.CHECK_IN: Expect.of(Vocabulary.YES_NO, Vocabulary.CHECK_ALL, Vocabulary.COMMANDS),
 }
 _COMMANDS_ONLY = Expect.of(Vocabulary.COMMANDS, background=True)
 _PAUSED = Expect.of(Vocabulary.READY, Vocabulary.COMMANDS)
@@ -258,6 +261,8 @@ class Conversation:
                 return meaning
             case QuestionKind.NUMBER, int() if not isinstance(meaning, Answer):
                 return meaning
+            case QuestionKind.CHECK_IN, Answer.YES | Answer.NO | Answer.CHECK_ALL:
+                return meaning
         return None
 
     def _unsure(self, utterance: Utterance) -> bool:
@@ -273,18 +278,19 @@ class Conversation:
 
     def _last_resort(self, question: Question) -> Answer | None:
         """After the re-asks: the keyboard for a safety question in voice mode, else unclear."""
-        if self.keyboard is not None and question.safety and question.kind is QuestionKind.YES_NO:
+        if self.keyboard is not None and question.safety and question.kind in (QuestionKind.YES_NO,
+                                                                                 QuestionKind.CHECK_IN):
             self.say(self.phrases["keyboard_offer"])
             until = self.clock.now() + self.policy.keyboard_timeout_seconds
             try:
-                typed = self.keyboard.listen(_EXPECT[QuestionKind.YES_NO], until)
+                typed = self.keyboard.listen(_EXPECT[question.kind], until)
             except InputClosed:  # no keyboard after all (stdin closed): the answer stays unclear
                 typed = None
             if typed is not None:
-                meaning = understand(typed.text, _EXPECT[QuestionKind.YES_NO])
-                self._heard(typed, accepted=meaning in (Answer.YES, Answer.NO))
-                if meaning in (Answer.YES, Answer.NO):
-                    return meaning
+                answer = self._fitting(question, understand(typed.text, _EXPECT[question.kind]))
+                self._heard(typed, accepted=answer is not None)
+                if isinstance(answer, Answer):
+                    return answer
         if question.kind is QuestionKind.NUMBER:
             return None
         if question.kind is QuestionKind.READY:
@@ -312,6 +318,7 @@ class Conversation:
             QuestionKind.YES_NO: "not_understood_yes_no",
             QuestionKind.NUMBER: "not_understood_number",
             QuestionKind.READY: "not_understood_ready",
+            QuestionKind.CHECK_IN: "not_understood_check_in",
         }[kind]
         return str(self.phrases[key])
 
