@@ -71,5 +71,5 @@ def test_a_carried_over_red_flag_needs_a_clear_yes_to_c1(script):
 
 def test_the_mostly_no_scripts_do_reach_the_exercises():
     """The property is not vacuous: this kind of script starts exercises."""
-    r, report = run(["yes", *["no"] * 30])
+    r, report = run(["yes", *["no"] * 40])
     assert r.of_type("exercise_started")

@@ -69,7 +69,7 @@ def test_a_pain_rise_of_two_is_noted_for_a_step_down():
 
 
 def test_no_pain_score_is_not_a_reason_to_stop():
-    r, report = run(["x", "y", "z", "2"], command="exercise", plan=[plan_item("E2")])
+    r, report = run(["x", "y", "skip", "2"], command="exercise", plan=[plan_item("E2")])
     assert report.pain_before is None and report.pain_after == 2
     assert report.how is How.FINISHED
 
