@@ -21,15 +21,24 @@ def invoke(args, text_input=""):
     return CliRunner().invoke(cli, args, input=text_input, catch_exceptions=False)
 
 
-def cli_session(data_dir, before=3, after=3, script=SI_JOINT, extra=()):
-    """One whole text session through the CLI; pain ``before`` and ``after``."""
-    return invoke(["--text", "--time-scale", "0", "--data-dir", str(data_dir), *extra], f"{script}{before}\n{after}\n")
+QUICK = "yes\nno\n"
+"""O1 yes, then the quick return's check-in R0 answered no: the plan carries over."""
 
 
-def run_session(data_dir, wall_clock, text, command="session", plan=()):
+def cli_session(data_dir, before=3, after=3, script=SI_JOINT, extra=(), full_triage=True):
+    """One whole text session through the CLI; pain ``before`` and ``after``.
+
+    ``full_triage`` (the default, for scripts that answer every question): --full-triage, so a session
+    within a week of the last is not a quick return; the quick-return tests pass False.
+    """
+    args = ["--text", "--time-scale", "0", "--data-dir", str(data_dir), *(["--full-triage"] if full_triage else [])]
+    return invoke([*args, *extra], f"{script}{before}\n{after}\n")
+
+
+def run_session(data_dir, wall_clock, text, command="session", plan=(), full_triage=True):
     """One session through app.run with a wall clock; returns (report, the lines printed)."""
     out = io.StringIO()
-    settings = app.Settings(text=True, time_scale=0, data_dir=data_dir)
+    settings = app.Settings(text=True, time_scale=0, data_dir=data_dir, full_triage=full_triage)
     report = app.run(command, settings, plan, stdin=io.StringIO(text), stdout=out, stderr=io.StringIO(),
                      wall_clock=wall_clock)
     return report, out.getvalue().splitlines()

@@ -155,7 +155,7 @@ def test_a_pause_in_a_rest_holds_the_timer_and_moves_its_end_as_the_coach_does()
     rest = next(e for e in events if isinstance(e, Rest))
     paused = fold(events, lambda e: e.type == "command")
     assert paused.phase is Phase.PAUSED
-    assert paused.hint == "Say: resume, or stop"
+    assert paused.hint == "Say: resume or ready, or stop"
     frozen = paused.rest_left
     assert frozen == rest.t + rest.seconds - 20.0
     assert at(paused, 24.0).rest_left == frozen

@@ -63,6 +63,8 @@ class Settings:
     """Voice mode: the microphone, by number or part of its name (``voicecoach devices``)."""
     speaker: str | None = None
     """Voice mode: the speaker, likewise."""
+    full_triage: bool = False
+    """Ask every question even when a quick return would do (--full-triage)."""
 
 
 def data_dir(chosen: Path | None) -> Path:
@@ -184,7 +186,8 @@ def _history(folder: Path, command: str, settings: Settings, stderr: IO[str],
         print(f"voicecoach: {message}", file=stderr, flush=True)
 
     try:
-        return attach(folder, command, mode="voice" if voice else "text", wall_clock=wall_clock, warn=warn)
+        return attach(folder, command, mode="voice" if voice else "text", wall_clock=wall_clock, warn=warn,
+                      full_triage=settings.full_triage)
     except HistoryError as err:
         raise SetupError(str(err)) from err
 

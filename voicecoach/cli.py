@@ -68,7 +68,7 @@ def common_options(func: F) -> F:
 def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
     """Merge a command's options with those given before the command name."""
     outer: dict[str, Any] = ctx.obj or {}
-    merged = {k: values.get(k) if values.get(k) is not None else outer.get(k) for k in _COMMON}
+    merged = {k: values.get(k) if values.get(k) is not None else outer.get(k) for k in (*_COMMON, "full_triage")}
     return app.Settings(
         text=bool(merged["text"]),
         json=bool(merged["json_output"]),
@@ -82,6 +82,7 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
         history=not merged["no_history"],
         mic=merged["mic"],
         speaker=merged["speaker"],
+        full_triage=bool(merged["full_triage"]),
     )
 
 
@@ -94,9 +95,15 @@ def _run(ctx: click.Context, command: str, values: dict[str, Any], plan: list[Pl
     ctx.exit(report.exit_code)
 
 
+_FULL_TRIAGE = click.option(
+    "--full-triage", is_flag=True, default=None,
+    help="Ask every safety and symptom question, even within a week of a full check (a quick return).")
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voicecoach")
 @common_options
+@_FULL_TRIAGE
 @click.pass_context
 def cli(ctx: click.Context, /, **values: Any) -> None:
     """A hands-free exercise coach for SI joint and low back pain.
@@ -120,13 +127,18 @@ def cli(ctx: click.Context, /, **values: Any) -> None:
 
 @cli.command()
 @common_options
+@_FULL_TRIAGE
 @click.pass_context
 def session(ctx: click.Context, /, **values: Any) -> None:
     """Triage, then today's exercises, counted aloud.
 
+    Within a week of a full check that found no warning sign, one question about anything new
+    replaces the safety questions (a quick return); --full-triage asks them all.
+
     \b
     Example:
       voicecoach session --text --transcript today.jsonl
+      voicecoach session --full-triage
     """
     _run(ctx, "session", values)
 

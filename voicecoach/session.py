@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from voicecoach import data
@@ -48,6 +49,8 @@ class SessionReport:
     how: How = How.FINISHED
     device_fault: str | None = None
     """Set when a sound device failed mid-session (the session then ends as interrupted)."""
+    quick_return_from: datetime | None = None
+    """A quick return: when the full triage was whose answers and outcome it carried over."""
 
     @property
     def exit_code(self) -> int:
@@ -79,6 +82,7 @@ class SessionReport:
             "how": self.how.value,
             "exit_code": self.exit_code,
             "device_fault": self.device_fault,
+            "quick_return_from": self.quick_return_from.isoformat() if self.quick_return_from else None,
         }
 
 
@@ -159,16 +163,27 @@ class Session:
 
     def _triage(self, report: SessionReport) -> TriageResult:
         answers: dict[str, Answer] = {}
+        quick = self.phrases["quick_return"]
+        if self.engine.context.quick is not None:
+            self.talk.say(quick["intro"])
         while (question := self.engine.next_question(answers)) is not None:
             value = self.talk.ask(question.question)
             answers[question.id] = value if isinstance(value, Answer) else Answer.UNCLEAR
             report.answers[question.id] = answers[question.id].value
+            if question.id == "R0" and answers["R0"] is not Answer.NO:
+                self.talk.say(quick["full"])
         result = self.engine.result(answers)
         report.triage = result
         self.talk.emit(OutcomeReached(
             outcome=result.outcome, side=result.side, advice=tuple(a.id for a in result.advice),
             flags=result.flags,
         ))
+        if self.engine.context.quick is not None and self.engine.is_quick(answers):
+            report.quick_return_from = self.engine.context.quick.when
+            self.talk.say(quick["kept"])
+            self.talk.say(result.points_to)
+            self.talk.say(quick["advice_stands"])
+            return result
         self.talk.say(result.points_to)
         for advice in result.advice:
             self.talk.say(advice.text)
