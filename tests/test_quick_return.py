@@ -138,7 +138,8 @@ def test_sessions_through_the_app_quick_then_a_full_one_after_a_week(tmp_path):
     assert report.triage.outcome == "SI_JOINT" and report.triage.side == "right"
     assert [e.item.exercise.id for e in report.exercises] == ["E1", "E2", "E3"]
     assert report.quick_return_from == DAY1
-    assert "Thank you. Nothing new, so your plan from your last full check carries on." in lines
+    assert "Nothing new, so your plan and the advice from last time carry on." in lines
+    assert "How bad is your pain right now, from 0 to 10?" in lines
     assert report.to_dict()["quick_return_from"] == DAY1.isoformat()
     clock.now = DAY1 + timedelta(days=8)
     report, lines = run_session(tmp_path, clock, f"{SI_JOINT}3\n3\n", full_triage=False)

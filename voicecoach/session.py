@@ -100,6 +100,8 @@ class Session:
         self.since_start = since_start or (lambda t: t)
         """Turns clock deadlines into session time (the ``scheduled`` field of count events)."""
         self.phrases = data.load("phrases")
+        self._quick = False
+        """This session is a quick return (shorter words where the person has heard them before)."""
 
     def run(self, command: str, plan: Sequence[PlanItem] = ()) -> SessionReport:
         """Run ``session`` (triage then plan), ``triage`` alone, or ``exercise`` (the given plan)."""
@@ -180,9 +182,9 @@ class Session:
         ))
         if self.engine.context.quick is not None and self.engine.is_quick(answers):
             report.quick_return_from = self.engine.context.quick.when
+            self._quick = True
             self.talk.say(quick["kept"])
             self.talk.say(result.points_to)
-            self.talk.say(quick["advice_stands"])
             return result
         self.talk.say(result.points_to)
         for advice in result.advice:
@@ -232,8 +234,10 @@ class Session:
 
     def _pain_score(self, qid: str, when: str) -> int | None:
         pain = self.phrases["pain"]
-        question = Question(qid, pain[when], tuple(pain[f"{when}_rephrase"]), kind=QuestionKind.NUMBER,
-                            skippable=True)
+        text = pain[when]
+        if when == "before" and self._quick:
+            text = self.phrases["quick_return"]["pain_before"]
+        question = Question(qid, text, tuple(pain[f"{when}_rephrase"]), kind=QuestionKind.NUMBER, skippable=True)
         value = self.talk.ask(question)
         score = value if isinstance(value, int) and not isinstance(value, Answer) else None
         self.talk.emit(PainScore(when=when, value=score))
