@@ -405,9 +405,15 @@ def forget(ctx: click.Context, /, yes: bool, data_dir: Path | None) -> None:
         click.echo("There is no stored history.")
         return
     question = f"Delete all {count} sessions?" if count is not None else f"Delete the history in {folder}?"
-    if not yes and not click.confirm(question, default=False):
-        click.echo("Nothing was deleted.")
-        return
+    if not yes:
+        click.echo(f"{question} [y/N]: ", nl=False)
+        reply = sys.stdin.readline()
+        if not reply:  # the end of input is not a yes
+            click.echo("\nNothing was deleted (no answer).")
+            ctx.exit(int(ExitCode.NO_INPUT))
+        if reply.strip().lower() not in ("y", "yes"):
+            click.echo("Nothing was deleted.")
+            return
     removed = history_view.forget(folder)
     click.echo(f"Deleted {'the history' if count is None else f'{count} sessions'} ({len(removed)} file(s)).")
 
