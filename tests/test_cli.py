@@ -215,3 +215,12 @@ def test_triage_json_gives_clinical_md_outcome_for_scripted_answers(answers, out
     assert body["advice"], "every outcome gives advice"
     assert set(body["answers"]) == {"O1", *asked}
     assert result.exit_code == (3 if body["plan"] == [] else 0)
+
+
+def test_a_data_dir_before_the_command_name_wins_over_the_environment(tmp_path):
+    """Found by fuzzing: the subcommand's own --data-dir read VOICECOACH_DATA_DIR and overrode the one given
+    before the command name, so the session was kept in another folder than the one asked for."""
+    chosen, other = tmp_path / "chosen", tmp_path / "other"
+    result = invoke(["--data-dir", str(chosen), "triage", "--text"], "", env={"VOICECOACH_DATA_DIR": str(other)})
+    assert result.exit_code == 5
+    assert (chosen / "history.sqlite3").exists() and not other.exists()

@@ -42,9 +42,9 @@ def common_options(func: F) -> F:
                      help="Write every event to FILE as JSON Lines."),
         click.option("--time-scale", type=click.FloatRange(min=0), default=None, metavar="X",
                      help="Multiply every wait by X: 1 is real time, 0 does not wait. [default: 1]"),
+        # No envvar here: it would override a --data-dir given before the command name (app.data_dir reads it).
         click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     envvar="VOICECOACH_DATA_DIR", show_envvar=True,
-                     help="Where your data is kept. [default: your user data folder]"),
+                     help="Where your data is kept (also VOICECOACH_DATA_DIR). [default: your user data folder]"),
         click.option("--no-display", is_flag=True, default=None,
                      help="Voice mode: do not show the live view (count, rest timer, what was heard)."),
         click.option("--voice", default=None, metavar="ID",
