@@ -195,8 +195,11 @@ def _history(folder: Path, command: str, settings: Settings, stderr: IO[str],
 def _open_transcript(path: Path | None) -> IO[str] | None:
     if path is None:
         return None
-    try:
-        return path.open("w", encoding="utf-8")
+    try:  # the transcript holds health answers: readable by the user alone, like the history
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if os.fstat(fd).st_mode & 0o077:  # an existing file others could read
+            os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "w", encoding="utf-8")
     except OSError as err:
         raise SetupError(f"Cannot write the transcript {path}: {err.strerror or err}") from err
 
