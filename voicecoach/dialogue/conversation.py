@@ -113,8 +113,12 @@ class Conversation:
         check = self.phrases["narrow_confirm"].format(n=narrowing.value)
         return narrowing.value if self._confirmed(question, narrowing.value, check) else None
 
-    def hear_command(self, until: float | None) -> CommandWord | None:
-        """Listen for a command until the deadline; None when it passes with no command."""
+    def hear_command(self, until: float) -> CommandWord | None:
+        """Listen for a command until the deadline; None when it passes with no command.
+
+        Always with a deadline: listening in the background (answers kept for the next question) with
+        no end would wait for ever on a line that is not a command (the pause hang of issue 13).
+        """
         while True:
             heard = self._listen(_COMMANDS_ONLY, until)
             if heard is None:
