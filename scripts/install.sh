@@ -11,8 +11,11 @@ extras="${1:-}"
 system_packages=(python3 python3-venv python3-dev gcc portaudio19-dev espeak-ng libespeak-ng1 alsa-utils
                  libasound2-plugins)
 # Tests: a private PulseAudio server is the sound card (tests/pulse.py); PortAudio reaches it through ALSA's pulse plugin.
+# chromium + fonts-dejavu-core: the clinician report is rendered and printed by a real headless browser
+# (tests/test_report_browser.py); systemd: systemd-analyze checks the reminder's unit files; cron: the real
+# crontab, for the reminder where there is no user systemd (tests/test_remind.py).
 if [ "$extras" = "test" ]; then
-    system_packages+=(pulseaudio pulseaudio-utils)
+    system_packages+=(pulseaudio pulseaudio-utils chromium fonts-dejavu-core systemd cron)
 fi
 
 if command -v apt-get >/dev/null 2>&1; then

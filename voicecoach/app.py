@@ -67,11 +67,17 @@ class Settings:
     """Ask every question even when a quick return would do (--full-triage)."""
 
 
-def data_dir(chosen: Path | None) -> Path:
-    """The folder for the user's data: --data-dir, else $VOICECOACH_DATA_DIR, else the platform's."""
+def data_dir_path(chosen: Path | None) -> Path:
+    """Where the user's data is (not created): --data-dir, else $VOICECOACH_DATA_DIR, else the platform's."""
     if chosen is None:
         env = os.environ.get("VOICECOACH_DATA_DIR")
         chosen = Path(env) if env else Path(platformdirs.user_data_dir("voicecoach", appauthor=False))
+    return chosen
+
+
+def data_dir(chosen: Path | None) -> Path:
+    """The folder for the user's data, created if needed (see data_dir_path)."""
+    chosen = data_dir_path(chosen)
     try:
         chosen.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as err:

@@ -9,18 +9,25 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from voicecoach import __version__, app
 from voicecoach.adapters.clock import ScaledClock
+from voicecoach.cli_options import data_dir_option as _data_dir_option
+from voicecoach.cli_options import data_folder as _data_folder
+from voicecoach.cli_options import fail as _fail
+from voicecoach.cli_options import parse_date as _date
+from voicecoach.cli_remind import remind
+from voicecoach.cli_report import report
 from voicecoach.coach import catalogue
 from voicecoach.coach.catalogue import Kind, PlanItem
 from voicecoach.endings import ExitCode
 from voicecoach.history import view as history_view
 from voicecoach.history.plot import PlotUnavailable, draw
 from voicecoach.history.store import HistoryError
+from voicecoach.remind.notify import take_pending
 from voicecoach.voice.quiet import native_chatter_hidden
 
 F = Callable[..., Any]
@@ -121,8 +128,17 @@ def cli(ctx: click.Context, /, **values: Any) -> None:
       voicecoach exercise bridge --text  # one exercise, counted
     """
     ctx.obj = values
+    if ctx.invoked_subcommand != "remind":
+        _show_pending_reminder(values.get("data_dir"))
     if ctx.invoked_subcommand is None:
         _run(ctx, "session", {})
+
+
+def _show_pending_reminder(data_dir: Path | None) -> None:
+    """A reminder that could not be shown on the desktop is shown at the next start, on stderr."""
+    pending = take_pending(app.data_dir_path(data_dir))
+    if pending:
+        click.echo(pending, err=True)
 
 
 @cli.command()
@@ -319,40 +335,11 @@ def list_voices(show_all: bool) -> None:
             click.echo(f"{voice.id.rsplit('/', 1)[-1]:<24} {voice.name}")
 
 
-def _data_folder(ctx: click.Context, data_dir: Path | None) -> Path:
-    outer: dict[str, Any] = ctx.obj or {}
-    try:
-        return app.data_dir(data_dir if data_dir is not None else outer.get("data_dir"))
-    except app.SetupError as err:
-        _fail(ctx, str(err))
-
-
-def _fail(ctx: click.Context, message: str) -> NoReturn:
-    click.echo(f"voicecoach: {message}", err=True)
-    ctx.exit(int(ExitCode.USAGE))
-
-
-def _data_dir_option(func: F) -> F:
-    # No envvar here: it would override a --data-dir given before the command name (app.data_dir reads it).
-    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        help="Where your data is kept (also VOICECOACH_DATA_DIR). "
-                             "[default: your user data folder]")(func)
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-03-01") from None
-
-
 @cli.command(name="history")
 @click.option("--json", "as_json", is_flag=True, help="Print the sessions as a JSON array.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the sessions as CSV, one row each.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE.png",
-              help="Also draw the pain trend and the exercise volume into a PNG (needs voicecoach[plot]).")
+              help="Also draw the pain trend, the exercise volume and each day against the rhythm into a PNG.")
 @click.option("--since", callback=_date, default=None, metavar="YYYY-MM-DD", help="Only sessions from this date on.")
 @_data_dir_option
 @click.pass_context
@@ -443,3 +430,7 @@ def _main() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(int(ExitCode.FINISHED))
+
+
+cli.add_command(report)
+cli.add_command(remind)
