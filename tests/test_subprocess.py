@@ -186,3 +186,18 @@ def test_a_command_behind_a_piped_answer_is_not_held_up_by_it():
     assert not [line for line in out[:worse] if line.isdigit()], "stop waited behind 'hello'"
     assert out[worse + 1] == "Sorry, please answer yes or no."  # "hello" was kept for this question
     assert proc.returncode == 4
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_outside_a_session_exits_130_too(tmp_path, signum):
+    """Ctrl-C (or SIGTERM) at forget's question: nothing deleted, exit 130 as documented (click alone
+    said "Aborted!" and exited 1)."""
+    subprocess.run([str(SCRIPT), "exercise", "E2", "--reps", "1", "--text", "--time-scale", "0", "--data-dir",
+                    str(tmp_path)], input="3\n3\n", capture_output=True, text=True, timeout=60, check=True)
+    proc = subprocess.Popen([str(SCRIPT), "forget", "--data-dir", str(tmp_path)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.read(len("Delete all 1 sessions?")) == "Delete all 1 sessions?"  # it waits for the answer
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "Traceback" not in err and "Aborted" not in err
+    assert (tmp_path / "history.sqlite3").exists()

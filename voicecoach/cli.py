@@ -107,7 +107,21 @@ _FULL_TRIAGE = click.option(
     help="Ask every safety and symptom question, even within a week of a full check (a quick return).")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: Ctrl-C or SIGTERM anywhere in a command exits 130, as the README says (click
+    alone would print "Aborted!" and exit 1 when one lands outside a session's own handling)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an interrupt that reaches here ends it with exit code 130."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _ignore_signals()
+            click.echo("\nInterrupted.", err=True)
+            raise click.exceptions.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+@click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voicecoach")
 @common_options
 @_FULL_TRIAGE
@@ -413,23 +427,37 @@ def _terminated(signum: int, frame: object) -> None:
 def main() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGTERM, _terminated)
-    if os.environ.get("VOICECOACH_DEBUG"):  # diagnostics of the voice layer, and the libraries' own, on stderr
-        logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)9.0f %(name)s: %(message)s")
-        _main()
-        return
-    with native_chatter_hidden():
-        _main()
+    try:
+        if os.environ.get("VOICECOACH_DEBUG"):  # diagnostics of the voice layer, and the libraries', on stderr
+            logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)9.0f %(name)s: %(message)s")
+            _main()
+            return
+        with native_chatter_hidden():
+            _main()
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM in the last moments, while exiting: still exit 130, quietly
+        _ignore_signals()
+        sys.exit(int(ExitCode.INTERRUPTED))
 
 
 def _main() -> None:
     try:
         cli.main(prog_name="voicecoach")
+    except SystemExit:
+        _ignore_signals()  # the exit code is decided: a late Ctrl-C must not turn it into a death by signal
+        raise
     except KeyboardInterrupt:
+        _ignore_signals()
         click.echo("\nInterrupted.", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(int(ExitCode.FINISHED))
+
+
+def _ignore_signals() -> None:
+    """From here on the process is only exiting: Ctrl-C and SIGTERM change nothing."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 cli.add_command(report)
