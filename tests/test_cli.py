@@ -224,3 +224,13 @@ def test_a_data_dir_before_the_command_name_wins_over_the_environment(tmp_path):
     result = invoke(["--data-dir", str(chosen), "triage", "--text"], "", env={"VOICECOACH_DATA_DIR": str(other)})
     assert result.exit_code == 5
     assert (chosen / "history.sqlite3").exists() and not other.exists()
+
+
+def test_a_transcript_line_stays_one_line_whatever_was_typed(tmp_path):
+    """Found by fuzzing: a typed U+0085 (next line) was written raw into the JSON, and str.splitlines()
+    split the event in two."""
+    path = tmp_path / "t.jsonl"
+    invoke(["triage", "--text", "--transcript", str(path)], "0\u00850\nx\u2028y\n")
+    lines = path.read_text().splitlines()
+    heard = [json.loads(line) for line in lines if '"heard"' in line]
+    assert [e["text"] for e in heard] == ["0\u00850", "x\u2028y"]
