@@ -5,11 +5,12 @@ import json
 
 from click.testing import CliRunner
 
+from tests.triage_helpers import NO_RED_FLAGS
 from voicecoach import app
 from voicecoach.cli import cli
 
-SI_JOINT = "yes\n" + "no\n" * 17 + "ready\nno\nyes\nyes\n" + "no\n"
-"""O1 yes, R1-R8 and P1 no, S1-S8b no, the knee test with the right knee failing, A0 no: SI_JOINT on the
+SI_JOINT = "yes\n" + NO_RED_FLAGS + "no\n" * 9 + "ready\nno\nyes\nyes\n" + "no\n"
+"""O1 yes, every red flag and P1 no, S1-S8b no, the knee test with the right knee failing, A0 no: SI_JOINT on the
 right; the plan is E1 (right), E2 and E3 at their standard levels."""
 
 URGENT = "yes\nno\nno\nyes\n"
@@ -20,15 +21,24 @@ def invoke(args, text_input=""):
     return CliRunner().invoke(cli, args, input=text_input, catch_exceptions=False)
 
 
-def cli_session(data_dir, before=3, after=3, script=SI_JOINT, extra=()):
-    """One whole text session through the CLI; pain ``before`` and ``after``."""
-    return invoke(["--text", "--time-scale", "0", "--data-dir", str(data_dir), *extra], f"{script}{before}\n{after}\n")
+QUICK = "yes\nno\n"
+"""O1 yes, then the quick return's check-in R0 answered no: the plan carries over."""
 
 
-def run_session(data_dir, wall_clock, text, command="session", plan=()):
+def cli_session(data_dir, before=3, after=3, script=SI_JOINT, extra=(), full_triage=True):
+    """One whole text session through the CLI; pain ``before`` and ``after``.
+
+    ``full_triage`` (the default, for scripts that answer every question): --full-triage, so a session
+    within a week of the last is not a quick return; the quick-return tests pass False.
+    """
+    args = ["--text", "--time-scale", "0", "--data-dir", str(data_dir), *(["--full-triage"] if full_triage else [])]
+    return invoke([*args, *extra], f"{script}{before}\n{after}\n")
+
+
+def run_session(data_dir, wall_clock, text, command="session", plan=(), full_triage=True):
     """One session through app.run with a wall clock; returns (report, the lines printed)."""
     out = io.StringIO()
-    settings = app.Settings(text=True, time_scale=0, data_dir=data_dir)
+    settings = app.Settings(text=True, time_scale=0, data_dir=data_dir, full_triage=full_triage)
     report = app.run(command, settings, plan, stdin=io.StringIO(text), stdout=out, stderr=io.StringIO(),
                      wall_clock=wall_clock)
     return report, out.getvalue().splitlines()

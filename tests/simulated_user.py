@@ -68,7 +68,12 @@ class SimulatedUser:
         the truth about whether X is what they said."""
         if question.endswith(".confirm"):
             said = self.said_to.get(question.removesuffix(".confirm"), "")
-            return "yes" if said and f"heard {_meaning(said)}" in text.lower() else "no"
+            meaning = _meaning(said)
+            return "yes" if said and (f"heard {meaning}" in text.lower() or f"is {meaning} out of" in text) else "no"
+        score, _, step = question.partition(".more_than_")
+        if step.isdigit() and score in self.answers:  # a pain score narrowed down: "Is your pain more than 5?"
+            value = _meaning(self.answers[score])
+            return "yes" if value.isdigit() and int(value) > int(step) else "no"
         return self.answers.get(question, self.default)
 
     def _run(self) -> None:

@@ -6,12 +6,13 @@ import pytest
 from click.testing import CliRunner
 
 from tests.test_triage_outcomes import CASES
-from tests.triage_helpers import DEFAULTS, walk
+from tests.triage_helpers import DEFAULTS, NO_RED_FLAGS, walk
 from voicecoach import __version__
 from voicecoach.cli import cli
 from voicecoach.dialogue.understanding import Answer
 
-ALL_NO_TRIAGE = "yes\n" + "no\n" * 9 + "no\n" * 8 + "ready\nyes\nyes\nyes\n" + "no\n"  # O1, R1-8, P1, S*, K*, A0
+ALL_NO_TRIAGE = "yes\n" + NO_RED_FLAGS + "no\n" + "no\n" * 8 + "ready\nyes\nyes\nyes\n" + "no\n"
+"""O1, every red flag, P1, S1-S8b, the knee test, A0."""
 
 
 def invoke(args, text_input="", **kwargs):
@@ -214,3 +215,22 @@ def test_triage_json_gives_clinical_md_outcome_for_scripted_answers(answers, out
     assert body["advice"], "every outcome gives advice"
     assert set(body["answers"]) == {"O1", *asked}
     assert result.exit_code == (3 if body["plan"] == [] else 0)
+
+
+def test_a_data_dir_before_the_command_name_wins_over_the_environment(tmp_path):
+    """Found by fuzzing: the subcommand's own --data-dir read VOICECOACH_DATA_DIR and overrode the one given
+    before the command name, so the session was kept in another folder than the one asked for."""
+    chosen, other = tmp_path / "chosen", tmp_path / "other"
+    result = invoke(["--data-dir", str(chosen), "triage", "--text"], "", env={"VOICECOACH_DATA_DIR": str(other)})
+    assert result.exit_code == 5
+    assert (chosen / "history.sqlite3").exists() and not other.exists()
+
+
+def test_a_transcript_line_stays_one_line_whatever_was_typed(tmp_path):
+    """Found by fuzzing: a typed U+0085 (next line) was written raw into the JSON, and str.splitlines()
+    split the event in two."""
+    path = tmp_path / "t.jsonl"
+    invoke(["triage", "--text", "--transcript", str(path)], "0\u00850\nx\u2028y\n")
+    lines = path.read_text().splitlines()
+    heard = [json.loads(line) for line in lines if '"heard"' in line]
+    assert [e["text"] for e in heard] == ["0\u00850", "x\u2028y"]

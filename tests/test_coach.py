@@ -306,3 +306,38 @@ def test_a_speaker_that_needs_a_lead_gets_each_count_that_much_before_its_deadli
     assert len(handed) == 10
     assert all(deadline - now == pytest.approx(0.2) for now, deadline in handed)
     assert [e.held_seconds for e in r.of_type("hold_done")] == [10.0]
+
+
+@pytest.mark.parametrize("word", ["ready", "i'm ready", "okay"])
+def test_while_paused_ready_resumes_like_resume(word):
+    """CLINICAL.md section 8: the coach says "say resume when you are ready", so "ready" resumes too."""
+    r, coach = coach_for([Reply("pause", at=HOLD_START + 4.5), Reply(word, at=60.0)])
+    report = coach.run(plan_item("E2"))
+    assert report.status == "completed"
+    assert [e.n for e in r.of_type("count") if e.hold == 1] == list(range(1, 11))
+    assert "Resuming." in r.speaker.texts
+
+
+def test_while_paused_a_plain_yes_does_not_resume():
+    r, coach = coach_for([Reply("pause", at=HOLD_START + 1.5), Reply("yes", at=20.0), Reply("resume", at=30.0)])
+    coach.run(plan_item("E2"))
+    texts = r.speaker.texts
+    still = texts.index("Still paused. Say resume when you are ready, or stop to finish.")
+    assert texts[still + 1] == "Resuming."
+    assert next(t for t, said in r.speaker.lines if said == "Resuming.") == pytest.approx(30.0)
+
+
+def test_numbness_while_paused_refers_rather_than_asking_about_pain():
+    r, coach = coach_for([Reply("pause", at=HOLD_START + 1.5), Reply("pins and needles", at=20.0)])
+    with pytest.raises(SessionOver) as over:
+        coach.run(plan_item("E2"))
+    assert over.value.how is How.REFERRED
+    assert "numbness or tingling needs a doctor's check" in r.speaker.texts[-1]
+    assert not [e for e in r.of_type("asked") if e.id == "WORSE"]
+
+
+def test_numbness_in_answer_to_the_worse_question_refers():
+    r, coach = coach_for([Reply("stop", at=HOLD_START + 4.5), "tingling"])
+    with pytest.raises(SessionOver) as over:
+        coach.run(plan_item("E2"))
+    assert over.value.how is How.REFERRED

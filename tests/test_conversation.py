@@ -130,7 +130,39 @@ def test_numbers_and_skip():
     score = Question("PAIN_BEFORE", "Pain 0-10?", ("Pain?", "Pain?"), kind=QuestionKind.NUMBER, skippable=True)
     assert rig(["eleven", "4"]).conversation.ask(score) == 4
     assert rig(["skip"]).conversation.ask(score) is Answer.SKIPPED
-    assert rig(["x", "y", "z"]).conversation.ask(score) is None
+    assert rig(["x", "y", "mumble", "hmm", "what"]).conversation.ask(score) is None  # narrowing unclear: no score
+
+
+SCORE = Question("PAIN_BEFORE", "Pain 0-10?", ("Pain?", "Pain?"), kind=QuestionKind.NUMBER, skippable=True)
+
+
+@pytest.mark.parametrize(("answers", "score"), [
+    (["no", "no", "no", "no"], 0),  # more than 5? 2? 1? 0?
+    (["no", "yes", "no", "yes"], 4),  # 5? no: 0-5; 2? yes: 3-5; 4? no: 3-4; 3? yes: 4
+    (["yes", "no", "no", "yes"], 7),  # 5? yes: 6-10; 8? no: 6-8; 7? no: 6-7; 6? yes: 7
+    (["yes", "yes", "yes"], 10),  # 5? 8? 9?
+])
+def test_a_score_not_understood_twice_is_narrowed_down_by_yes_or_no(answers, score):
+    """CLINICAL.md section 8: never guessed; "Is it more than five?" and so on, then confirmed aloud."""
+    r = rig(["about six", "six-ish", *answers, "yes"])
+    assert r.conversation.ask(SCORE) == score
+    steps = [qid for qid, _, _ in asked(r)]
+    assert steps[:3] == ["PAIN_BEFORE", "PAIN_BEFORE", "PAIN_BEFORE.more_than_5"]
+    assert steps[-1] == "PAIN_BEFORE.confirm"
+    assert "Is your pain more than five?" in r.speaker.texts
+    assert f"So your pain is {score} out of 10. Is that right?" in r.speaker.texts
+    assert r.of_type("answered")[-1].value == score  # the score itself is answered once, at the end
+
+
+def test_narrowing_can_be_skipped_and_a_denied_result_gives_no_score():
+    assert rig(["x", "y", "skip"]).conversation.ask(SCORE) is Answer.SKIPPED
+    assert rig(["x", "y", "yes", "yes", "yes", "no"]).conversation.ask(SCORE) is None  # "So 10?" denied
+
+
+def test_narrowing_never_guesses_when_a_step_stays_unclear():
+    r = rig(["x", "y", "yes", "hmm", "what", "erm"])
+    assert r.conversation.ask(SCORE) is None
+    assert r.of_type("answered")[-1].value is None
 
 
 def test_skip_is_not_an_answer_where_it_is_not_allowed():
@@ -143,3 +175,17 @@ def test_pause_during_a_question_waits_for_resume():
     r = rig(["pause", Reply("resume", at=30.0), "no"])
     assert r.conversation.ask(PLAIN) is Answer.NO
     assert "Paused. Say resume when you are ready." in r.speaker.texts
+
+
+def test_numbness_at_a_pain_score_refers_but_at_a_triage_question_is_asked_again():
+    pain = Question("PAIN_BEFORE", "How bad, 0 to 10?", ("Again?", "Again!"), kind=QuestionKind.NUMBER,
+                    skippable=True)
+    r = rig(["numb"])
+    with pytest.raises(SessionOver) as over:
+        r.conversation.ask(pain)
+    assert over.value.how is How.REFERRED
+    triage = Question("R2", "New numbness between your legs?", ("Again?", "Again!"), safety=True,
+                      numbness_refers=False)
+    r = rig(["numb", "yes"])
+    assert r.conversation.ask(triage) is Answer.YES  # "numb" to a red-flag question is re-asked, never dropped
+    assert [a for _, a, _ in asked(r)] == [1, 2]

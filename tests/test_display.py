@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.fakes import Reply, rig
+from tests.triage_helpers import ASKED_RED_FLAGS
 from voicecoach.adapters.display import CLEAR_BELOW, ENTER, HOME, LEAVE, TerminalDisplay
 from voicecoach.adapters.panel import big_digits, render, status_line
 from voicecoach.adapters.view import Phase, ViewState, apply, at
@@ -154,7 +155,7 @@ def test_a_pause_in_a_rest_holds_the_timer_and_moves_its_end_as_the_coach_does()
     rest = next(e for e in events if isinstance(e, Rest))
     paused = fold(events, lambda e: e.type == "command")
     assert paused.phase is Phase.PAUSED
-    assert paused.hint == "Say: resume, or stop"
+    assert paused.hint == "Say: resume or ready, or stop"
     frozen = paused.rest_left
     assert frozen == rest.t + rest.seconds - 20.0
     assert at(paused, 24.0).rest_left == frozen
@@ -195,7 +196,7 @@ def test_a_question_is_shown_with_the_words_that_answer_it():
 
 
 def test_the_knee_test_asks_for_ready_not_yes_or_no():
-    replies = ["yes"] + ["no"] * 9 + ["no"] * 6 + ["no", "no"] + ["stop"]
+    replies = ["yes"] + ["no"] * (len(ASKED_RED_FLAGS) + 1) + ["no"] * 6 + ["no", "no"] + ["stop"]
     events = session_events("session", replies)
     knee = fold(events, lambda e: e.type == "asked" and e.id == "K0")
     assert knee.hint == "Say: ready, or skip  (or stop)"

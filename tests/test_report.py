@@ -101,3 +101,12 @@ def test_pdf_without_a_browser_says_what_to_install(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "needs Chromium" in proc.stderr and "Traceback" not in proc.stderr
     assert (tmp_path / "r.html").exists(), "the HTML is written all the same"
+
+
+def test_the_report_says_what_the_coach_said_for_sharp_leg_pain():
+    """SACROILIITIS_POSSIBLE through S4+S5 is spoken honestly (the SI joint or an irritated nerve); the
+    report uses the same words, never the plainer inflammation wording the coach did not say."""
+    leg = session(1, DAY, outcome="SACROILIITIS_POSSIBLE", answers={"S4": "yes", "S5": "yes"})
+    assert "irritated nerve" in clinician.points_to(leg)
+    inflammatory = session(2, DAY, outcome="SACROILIITIS_POSSIBLE", answers={"S4": "no", "A1": "yes"})
+    assert clinician.points_to(inflammatory).startswith("Your answers point to a possible inflammation")

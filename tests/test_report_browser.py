@@ -94,7 +94,8 @@ def test_the_report_renders_on_one_or_two_pages_with_the_chart_the_outcome_and_t
 def test_a_red_flag_answered_yes_is_listed_with_its_question_and_date(browser, six_sessions, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(six_sessions, data)
-    referred = invoke(["--text", "--time-scale", "0", "--data-dir", str(data)], URGENT)
+    # --full-triage: the six sessions are recent, so this one would otherwise be a quick return (R0 first)
+    referred = invoke(["--text", "--time-scale", "0", "--full-triage", "--data-dir", str(data)], URGENT)
     assert referred.exit_code == 3
     html = write_report(data, tmp_path / "report.html")
     pages = pdf_pages(browser, html, "a4", tmp_path)

@@ -4,11 +4,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fakes import SILENCE, Reply, rig
+from tests.triage_helpers import ASKED_RED_FLAGS
 from voicecoach.endings import How
 from voicecoach.session import Session
 from voicecoach.triage.guards import TriageContext
 
-RED_FLAGS = {f"R{n}" for n in range(1, 9)}
+RED_FLAGS = set(ASKED_RED_FLAGS)
 
 replies = st.one_of(
     st.sampled_from(["yes", "no", "y", "n", "yeah", "nope", "ready", "skip", "maybe", "garbage", "", "5", "11",
@@ -70,5 +71,5 @@ def test_a_carried_over_red_flag_needs_a_clear_yes_to_c1(script):
 
 def test_the_mostly_no_scripts_do_reach_the_exercises():
     """The property is not vacuous: this kind of script starts exercises."""
-    r, report = run(["yes", *["no"] * 30])
+    r, report = run(["yes", *["no"] * 40])
     assert r.of_type("exercise_started")

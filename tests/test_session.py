@@ -1,11 +1,12 @@
 """The session runner: opening, triage, pain scores, plan, and every way a session ends."""
 
 from tests.fakes import Reply, rig
+from tests.triage_helpers import ASKED_RED_FLAGS
 from voicecoach.coach.catalogue import plan_item
 from voicecoach.endings import How
 from voicecoach.session import Session
 
-ALL_NO = ["no"] * 8 + ["no"]  # R1-R8, P1
+ALL_NO = ["no"] * len(ASKED_RED_FLAGS) + ["no"]  # R1-R10 (with R4b, R5b), P1
 SYMPTOMS_NO = ["no"] * 8  # S1, S2, S3, S4, S6, S7, S8, S8b
 KNEE_FINE = ["ready", "yes", "yes", "yes"]
 INCONCLUSIVE = ["yes", *ALL_NO, *SYMPTOMS_NO, *KNEE_FINE, "no"]  # O1 ... A0
@@ -68,7 +69,7 @@ def test_a_pain_rise_of_two_is_noted_for_a_step_down():
 
 
 def test_no_pain_score_is_not_a_reason_to_stop():
-    r, report = run(["x", "y", "z", "2"], command="exercise", plan=[plan_item("E2")])
+    r, report = run(["x", "y", "skip", "2"], command="exercise", plan=[plan_item("E2")])
     assert report.pain_before is None and report.pain_after == 2
     assert report.how is How.FINISHED
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.triage_helpers import NO_RED_FLAGS
+
 pytestmark = pytest.mark.subprocess
 
 SCRIPT = Path(sys.executable).parent / "voicecoach"
@@ -75,7 +77,7 @@ class Coach:
 
 def test_triage_json_through_a_pipe():
     proc = subprocess.run(
-        [str(SCRIPT), "triage", "--text", "--json"], input="yes\n" + "no\n" * 9 + "yes\nyes\n",
+        [str(SCRIPT), "triage", "--text", "--json"], input="yes\n" + NO_RED_FLAGS + "no\n" + "yes\nyes\n",
         capture_output=True, text=True, timeout=60, check=False,
     )
     assert "Traceback" not in proc.stderr
@@ -147,3 +149,55 @@ def test_a_closed_stdout_is_not_a_traceback():
                           shell=True, capture_output=True, text=True, timeout=60, check=False)
     assert "Traceback" not in proc.stderr
     assert proc.stdout.startswith("Welcome")
+
+
+@pytest.mark.parametrize("resume_word", ["ready", "resume"])
+def test_piped_pause_then_ready_resumes_and_never_hangs(resume_word):
+    """Issue 13 part 2, as a new user found it: after "pause" the coach says "Say resume when you are
+    ready"; the piped line "ready" (then "resume") used to leave the session paused until killed."""
+    script = f"3\npause\n{resume_word}\nresume\n3\n" if resume_word == "ready" else "3\npause\nhello\nresume\n3\n"
+    proc = subprocess.run(
+        [str(SCRIPT), "exercise", "knee-to-chest", "--text", "--time-scale", "0", "--no-history"],
+        input=script, capture_output=True, text=True, timeout=30, check=False,  # the timeout detects a hang
+    )
+    assert "Traceback" not in proc.stderr
+    out = proc.stdout.splitlines()
+    paused = out.index("Paused. Say resume when you are ready.")
+    if resume_word == "ready":
+        assert out[paused + 1] == "Resuming."
+        assert "We are not paused." in out  # the second line, "resume", came while counting again
+    else:
+        assert out[paused + 1] == "Still paused. Say resume when you are ready, or stop to finish."
+        assert out[paused + 2] == "Resuming."
+    assert [line for line in out if line.isdigit()] == [str(n) for n in range(1, 11)] * 6  # input is not echoed
+    assert out[-1] == "That is all for today. Well done."
+    assert proc.returncode == 0
+
+
+def test_a_command_behind_a_piped_answer_is_not_held_up_by_it():
+    """A line that is not a command, arriving while counting, never blocks the lines after it."""
+    proc = subprocess.run(
+        [str(SCRIPT), "exercise", "bridge", "--text", "--time-scale", "0", "--no-history"],
+        input="3\nhello\nstop\nyes\n5\n", capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert "Traceback" not in proc.stderr
+    out = proc.stdout.splitlines()
+    worse = out.index("Is the pain worse than when you started?")
+    assert not [line for line in out[:worse] if line.isdigit()], "stop waited behind 'hello'"
+    assert out[worse + 1] == "Sorry, please answer yes or no."  # "hello" was kept for this question
+    assert proc.returncode == 4
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_outside_a_session_exits_130_too(tmp_path, signum):
+    """Ctrl-C (or SIGTERM) at forget's question: nothing deleted, exit 130 as documented (click alone
+    said "Aborted!" and exited 1)."""
+    subprocess.run([str(SCRIPT), "exercise", "E2", "--reps", "1", "--text", "--time-scale", "0", "--data-dir",
+                    str(tmp_path)], input="3\n3\n", capture_output=True, text=True, timeout=60, check=True)
+    proc = subprocess.Popen([str(SCRIPT), "forget", "--data-dir", str(tmp_path)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.read(len("Delete all 1 sessions?")) == "Delete all 1 sessions?"  # it waits for the answer
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "Traceback" not in err and "Aborted" not in err
+    assert (tmp_path / "history.sqlite3").exists()

@@ -59,10 +59,9 @@ def listener(text, *, interactive=False):
 
 
 def test_scripted_answers_wait_for_their_question_while_counting():
-    heard = listener("3\nstop\n")
+    heard = listener("3\n")
     assert heard.listen(COUNTING, until=5.0) is None  # "3" is an answer, kept for the next question
     assert heard.listen(QUESTION, until=None).text == "3"
-    assert heard.listen(COUNTING, until=6.0).text == "stop"
 
 
 def test_at_a_terminal_anything_typed_while_counting_is_taken():
@@ -109,3 +108,38 @@ def test_scaled_clock_runs_faster_and_never_backwards():
 def test_scaled_clock_rejects_a_negative_scale():
     with pytest.raises(ValueError, match="time scale"):
         ScaledClock(-1)
+
+
+def test_a_command_behind_a_line_kept_for_the_next_question_acts_at_once():
+    """Issue 13 part 2: a non-command line while counting never blocks the lines after it."""
+    heard = listener("hello\nstop\nyes\n")
+    assert heard.listen(COUNTING, until=5.0).text == "stop"
+    assert heard.listen(QUESTION, until=None).text == "hello"  # kept, in order, for the questions
+    assert heard.listen(QUESTION, until=None).text == "yes"
+
+
+def test_a_wait_without_a_deadline_takes_any_line_even_in_the_background():
+    """Holding a line back while waiting with no deadline would wait for ever (the pause hang)."""
+    heard = listener("ready\nresume\n")
+    assert heard.listen(COUNTING, until=None).text == "ready"
+    assert heard.listen(COUNTING, until=None).text == "resume"
+
+
+def test_lines_kept_for_later_survive_the_end_of_input_while_counting():
+    heard = listener("3\n")
+    assert heard.listen(COUNTING, until=5.0) is None
+    assert heard.listen(COUNTING, until=6.0) is None  # end of input, but "3" still waits for its question
+    assert heard.listen(QUESTION, until=None).text == "3"
+    with pytest.raises(InputClosed):
+        heard.listen(COUNTING, until=7.0)
+
+
+def test_a_command_typed_on_a_real_pipe_behind_an_answer_is_heard_before_the_deadline(pipe):
+    read_fd, write_fd = pipe
+    os.write(write_fd, b"2\n")
+    timer = threading.Timer(0.05, os.write, (write_fd, b"pause\n"))
+    timer.start()
+    heard = TextListener(FdLines(read_fd), ScaledClock(1.0), interactive=False)
+    assert heard.listen(COUNTING, until=heard.clock.now() + 5.0).text == "pause"
+    timer.join()
+    assert heard.listen(QUESTION, until=None).text == "2"

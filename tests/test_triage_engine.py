@@ -1,14 +1,16 @@
 """Which questions are asked, in which order, and when the triage stops."""
 
 from tests.triage_helpers import N, S, U, Y, walk
-from voicecoach.triage.questions import questions
+from voicecoach.triage.questions import by_id, questions
 
-RED = ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8"]
+RED = ["R1", "R2", "R3", "R4", "R4b", "R5", "R5b", "R6", "R7", "R8", "R9", "R10"]
+"""The red flags asked when all are no (R5c follows a yes or unclear R5b)."""
 
 
 def test_question_ids_are_those_of_clinical_md():
     ids = [q.id for q in questions()]
-    assert ids == ["C1", *RED, "P1", "P2", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S8b",
+    assert ids == ["C1", "R0", "R1", "R2", "R3", "R4", "R4b", "R5", "R5b", "R5c", "R6", "R7", "R8", "R9", "R10",
+                   "P1", "P2", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S8b",
                    "K0", "K1", "K2", "K3", "A0", "A1", "A2", "A3", "A4", "A5", "A6"]
 
 
@@ -20,13 +22,28 @@ def test_every_question_has_two_rephrasings():
 
 def test_all_red_flags_are_safety_questions_with_rules():
     for q in questions():
-        if q.is_red_flag:
-            assert q.question.safety and q.on_yes and q.on_unclear == "UNRESOLVED" and q.topic
+        if q.is_red_flag and q.id != "R5b":
+            assert q.question.safety and q.on_yes and q.on_unclear == "UNRESOLVED" and q.topic, q.id
+    gate = by_id("R5b")  # thin bones: a gate, split from R5 for the ear; its follow-up R5c carries the rule
+    assert gate.question.safety and gate.on_yes is None and gate.on_unclear is None
+    assert by_id("R5c").ask_if == "r5b_not_no" and by_id("R5c").on_yes == "URGENT"
+
+
+def test_r5c_follows_a_yes_or_unclear_r5b_only():
+    assert "R5c" not in walk({"R5b": N})[0]
+    for answer in (Y, U):
+        asked, _ = walk({"R5b": answer})
+        assert asked[asked.index("R5b") + 1] == "R5c"
+
+
+def test_see_doctor_from_r10_still_asks_every_red_flag_first():
+    asked, result = walk({"R9": Y})
+    assert asked == RED and result.outcome == "SEE_DOCTOR"
 
 
 def test_red_flags_come_first_and_all_are_asked_when_all_no():
     asked, _ = walk()
-    assert asked[:8] == RED
+    assert asked[:len(RED)] == RED
     assert asked == [*RED, "P1", "S1", "S2", "S3", "S4", "S6", "S7", "S8", "S8b", "K0", "K1", "K2", "K3", "A0"]
 
 

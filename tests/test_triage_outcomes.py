@@ -1,9 +1,13 @@
 """One table-driven case per CLINICAL.md outcome and flag, through the triage engine."""
 
+import re
+
 import pytest
 
 from tests.triage_helpers import N, S, U, Y, plan_of, walk
+from voicecoach import data
 from voicecoach.triage.decision import RED_FLAG_ORDER
+from voicecoach.triage.questions import by_id, questions
 
 NO_EXERCISE = []
 
@@ -17,6 +21,17 @@ CASES = [
     ("R6 yes: cancer or weight loss", {"R6": Y}, "SEE_DOCTOR", None, NO_EXERCISE),
     ("R7 yes: night pain", {"R7": Y}, "SEE_DOCTOR", None, NO_EXERCISE),
     ("R8 yes: steroids, immunosuppression", {"R8": Y}, "SEE_DOCTOR", None, NO_EXERCISE),
+    ("R4b yes: injected drugs", {"R4b": Y}, "URGENT", None, NO_EXERCISE),
+    ("R5b and R5c yes: thin bones and a minor fall", {"R5b": Y, "R5c": Y}, "URGENT", None, NO_EXERCISE),
+    ("R5c unclear after thin bones", {"R5b": Y, "R5c": U}, "UNRESOLVED", None, NO_EXERCISE),
+    ("R5b yes alone is not a red flag", {"R5b": Y, "R5c": N}, "INCONCLUSIVE", "both",
+     [("E1", "both", "standard"), ("E2", None, "standard")]),
+    ("R5b unclear asks R5c, which decides", {"R5b": U, "R5c": N}, "INCONCLUSIVE", "both",
+     [("E1", "both", "standard"), ("E2", None, "standard")]),
+    ("R9 yes: new back pain under 20 or over 50", {"R9": Y}, "SEE_DOCTOR", None, NO_EXERCISE),
+    ("R10 yes: pain between the shoulder blades", {"R10": Y}, "SEE_DOCTOR", None, NO_EXERCISE),
+    ("R9 unclear", {"R9": U}, "UNRESOLVED", None, NO_EXERCISE),
+    ("R10 unclear beats see-doctor", {"R6": Y, "R10": U}, "UNRESOLVED", None, NO_EXERCISE),
     ("R4 unclear", {"R4": U}, "UNRESOLVED", None, NO_EXERCISE),
     ("unresolved beats see-doctor", {"R6": Y, "R8": U}, "UNRESOLVED", None, NO_EXERCISE),
     ("urgent beats unresolved", {"R1": U, "R3": Y}, "URGENT", None, NO_EXERCISE),
@@ -28,6 +43,11 @@ CASES = [
      [("E1", "both", "standard"), ("E2", None, "gentle")]),
     ("S4 and S5 yes", {"S4": Y, "S5": Y, "S8": N, "S8b": Y}, "SACROILIITIS_POSSIBLE", "right",
      [("E1", "right", "gentle"), ("E2", None, "gentle"), ("E3", None, "gentle")]),
+    ("A0: pain that began before 45 opens the inflammation screen, which is met",
+     {"A0": Y, "A1": Y, "A2": N, "A3": Y, "A4": Y, "A5": Y, "A6": Y}, "SACROILIITIS_POSSIBLE", "both",
+     [("E1", "both", "gentle"), ("E2", None, "gentle"), ("E3", None, "gentle")]),
+    ("A0 no: no inflammation screen, whatever else", {"A0": N, "A1": Y, "A2": Y, "A3": Y, "A4": Y, "A5": Y},
+     "INCONCLUSIVE", "both", [("E1", "both", "standard"), ("E2", None, "standard")]),
     ("inflammatory back pain (A1 + 4 of 5)", {"A0": Y, "A1": Y, "A2": Y, "A3": Y, "A4": Y, "A5": Y, "A6": N},
      "SACROILIITIS_POSSIBLE", "both", [("E1", "both", "gentle"), ("E2", None, "gentle"), ("E3", None, "gentle")]),
     ("3 of 5 is not inflammatory", {"A0": Y, "A1": Y, "A2": Y, "A3": Y, "A4": Y}, "INCONCLUSIVE", "both",
@@ -79,7 +99,15 @@ def test_unresolved_advice_is_conditional_and_names_the_action():
     _, result = walk({"R1": U})
     (advice,) = result.advice
     assert advice.text.startswith(
-        "If you do have new trouble controlling your bladder or bowels, please call emergency services")
+        "If you have new trouble controlling your bladder or bowels, please call emergency services")
+
+
+@pytest.mark.parametrize("question", [q for q in questions() if q.is_red_flag and q.on_yes], ids=lambda q: q.id)
+def test_every_unresolved_red_flag_is_spoken_as_a_plain_condition(question):
+    given = {question.id: U, **({"R5b": Y} if question.id == "R5c" else {})}
+    _, result = walk(given)
+    (advice,) = [a for a in result.advice if a.id == f"unresolved_{question.id}"]
+    assert re.fullmatch(r"If (you|the pain|this back pain) [^.]+, please [^.]+\.", advice.text), advice.text
 
 
 def test_an_unclear_cauda_equina_answer_is_mentioned_even_behind_an_urgent_referral():
@@ -127,13 +155,27 @@ def test_pregnancy_never_plans_lying_on_the_stomach():
         assert all(item.exercise.position != "prone" for item in result.plan)
 
 
-def test_sacroiliitis_advice_never_names_a_medicine():
-    _, result = walk({"S4": Y, "S5": Y})
+MEDICINES = ("ibuprofen", "naproxen", "diclofenac", "aspirin", "paracetamol", "acetaminophen", "codeine",
+             "celecoxib", "etoricoxib", " mg", "milligram", "dose of", "take two", "tablets a day")
+
+
+@pytest.mark.parametrize("answers", [{"S4": Y, "S5": Y}, {"A0": Y, "A1": Y, "A2": Y, "A3": Y, "A4": Y, "A5": Y}],
+                         ids=["sharp leg pain", "inflammatory back pain"])
+def test_sacroiliitis_advice_asks_about_medicine_but_never_names_one(answers):
+    _, result = walk(answers)
     ids = [a.id for a in result.advice]
-    assert "anti_inflammatory_ask" in ids and "see_doctor_inflammation" in ids
+    assert "anti_inflammatory_ask" in ids
+    assert {"see_doctor_inflammation", "leg_pain_two_causes"} & set(ids), "and see a doctor"
     text = " ".join(a.text for a in result.advice).lower()
-    for name in ("ibuprofen", "naproxen", "diclofenac", "aspirin", "paracetamol", " mg", "milligram", "tablet"):
+    for name in MEDICINES:
         assert name not in text
+
+
+def test_nothing_the_coach_can_say_names_or_doses_a_medicine():
+    """CLINICAL.md section 10: never name or dose a medicine (all the data, not only one outcome)."""
+    for text in _every_spoken_text():
+        for name in MEDICINES:
+            assert name not in text.lower(), (name, text)
 
 
 def test_the_answers_point_to_but_never_diagnose():
@@ -152,3 +194,70 @@ def test_the_json_outcome_has_the_fields_clinical_md_names():
                                         "per_side": False}}
     assert all(set(a) == {"id", "text"} for a in body["advice"])
     assert body["answers"]["K1"] == "no" and body["answers"]["R1"] == "no"
+
+
+def test_a0_asks_the_age_at_onset_not_the_age_today():
+    """ASAS criteria are about the age when back pain began (CLINICAL.md section 5)."""
+    a0 = by_id("A0").question
+    for wording in (a0.text, *a0.rephrase):
+        assert "forty-five" in wording and re.search(r"\b(start|began|started)\b", wording), wording
+        assert "younger than forty-five?" not in wording or "began" in wording
+
+
+def test_sharp_leg_pain_is_honest_that_a_nerve_may_be_the_cause():
+    _, result = walk({"S4": Y, "S5": Y})
+    assert result.outcome == "SACROILIITIS_POSSIBLE"
+    assert "irritated nerve" in result.points_to and "not a diagnosis" in result.points_to
+    spoken = " ".join(a.text for a in result.advice)
+    assert "sciatica" in spoken and "inflamed SI joint" in spoken and "doctor's look" in spoken
+    assert "numbness or weakness in the leg" in spoken and "promptly" in spoken
+    assert "leg_pain" not in [a.id for a in result.advice], "the leg advice is not said twice"
+    assert "leg_pain" in result.flags
+
+
+def test_inflammatory_back_pain_without_leg_pain_keeps_the_inflammation_words():
+    _, result = walk({"A0": Y, "A1": Y, "A2": Y, "A3": Y, "A4": Y, "A5": Y, "A6": Y})
+    assert result.outcome == "SACROILIITIS_POSSIBLE"
+    assert "sciatica" not in " ".join(a.text for a in result.advice)
+    assert result.points_to.startswith("Your answers point to a possible inflammation of the SI joint")
+
+
+@pytest.mark.parametrize("answers", [{"K1": N}, {"K0": S, "S1": Y, "S2": Y}, {"K3": N}, {}],
+                         ids=["SI_JOINT by the knee test", "SI_JOINT by S1+S2", "LOWER_BACK", "INCONCLUSIVE"])
+def test_si_joint_lower_back_and_inconclusive_carry_the_two_week_safety_net(answers):
+    _, result = walk(answers)
+    (net,) = [a for a in result.advice if a.id == "physio_two_weeks"]
+    assert net.text == "If you are not better in two weeks, please see a physiotherapist or your doctor."
+
+
+def _every_spoken_text():
+    outcomes = data.load("outcomes")
+    texts = [spec["points_to"] for spec in outcomes["outcome"].values()]
+    texts += [route["points_to"] for spec in outcomes["outcome"].values()
+              for route in spec.get("by_route", {}).values()]
+    texts += [t for key, t in outcomes["advice"].items() if key != "unresolved"]
+
+    def strings(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            for value in node.values():
+                yield from strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from strings(value)
+    texts += list(strings(data.load("phrases")))
+    return texts
+
+
+def test_nothing_the_coach_says_shows_a_cause_or_names_one_as_yours():
+    """CLINICAL.md: the knee test "points to", never "shows"; never "you have X"."""
+    for text in _every_spoken_text():
+        lowered = text.lower()
+        assert not re.search(r"\bshows?\b|\bproves?\b|\bconfirms?\b", lowered), text
+        assert not re.search(rf"\byou (have|suffer from|are suffering from) (an? )?({CONDITIONS})", lowered), text
+
+
+CONDITIONS = "|".join(("sacroiliitis", "sciatica", "ankylosing", "spondyl", "inflam", "an? si joint", "the si joint",
+                       "si joint", "cauda", "arthritis", "slipped", "herniat", "osteopor", "cancer", "infection",
+                       "fracture", "[a-z]+itis", "[a-z]+ syndrome", "lower back pain", "low back pain"))

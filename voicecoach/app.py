@@ -65,6 +65,8 @@ class Settings:
     """Voice mode: the speaker, likewise."""
     recogniser: str = "moonshine"
     """Voice mode: the speech recogniser, moonshine or pocketsphinx (the fallback)."""
+    full_triage: bool = False
+    """Ask every question even when a quick return would do (--full-triage)."""
 
 
 def data_dir_path(chosen: Path | None) -> Path:
@@ -197,7 +199,8 @@ def _history(folder: Path, command: str, settings: Settings, stderr: IO[str],
         print(f"voicecoach: {message}", file=stderr, flush=True)
 
     try:
-        return attach(folder, command, mode="voice" if voice else "text", wall_clock=wall_clock, warn=warn)
+        return attach(folder, command, mode="voice" if voice else "text", wall_clock=wall_clock, warn=warn,
+                      full_triage=settings.full_triage)
     except HistoryError as err:
         raise SetupError(str(err)) from err
 
@@ -205,8 +208,11 @@ def _history(folder: Path, command: str, settings: Settings, stderr: IO[str],
 def _open_transcript(path: Path | None) -> IO[str] | None:
     if path is None:
         return None
-    try:
-        return path.open("w", encoding="utf-8")
+    try:  # the transcript holds health answers: readable by the user alone, like the history
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if os.fstat(fd).st_mode & 0o077:  # an existing file others could read
+            os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "w", encoding="utf-8")
     except OSError as err:
         raise SetupError(f"Cannot write the transcript {path}: {err.strerror or err}") from err
 

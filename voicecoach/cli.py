@@ -50,9 +50,9 @@ def common_options(func: F) -> F:
                      help="Write every event to FILE as JSON Lines."),
         click.option("--time-scale", type=click.FloatRange(min=0), default=None, metavar="X",
                      help="Multiply every wait by X: 1 is real time, 0 does not wait. [default: 1]"),
+        # No envvar here: it would override a --data-dir given before the command name (app.data_dir reads it).
         click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     envvar="VOICECOACH_DATA_DIR", show_envvar=True,
-                     help="Where your data is kept. [default: your user data folder]"),
+                     help="Where your data is kept (also VOICECOACH_DATA_DIR). [default: your user data folder]"),
         click.option("--no-display", is_flag=True, default=None,
                      help="Voice mode: do not show the live view (count, rest timer, what was heard)."),
         click.option("--voice", default=None, metavar="ID",
@@ -78,7 +78,7 @@ def common_options(func: F) -> F:
 def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
     """Merge a command's options with those given before the command name."""
     outer: dict[str, Any] = ctx.obj or {}
-    merged = {k: values.get(k) if values.get(k) is not None else outer.get(k) for k in _COMMON}
+    merged = {k: values.get(k) if values.get(k) is not None else outer.get(k) for k in (*_COMMON, "full_triage")}
     return app.Settings(
         text=bool(merged["text"]),
         json=bool(merged["json_output"]),
@@ -93,6 +93,7 @@ def _settings(ctx: click.Context, values: dict[str, Any]) -> app.Settings:
         mic=merged["mic"],
         speaker=merged["speaker"],
         recogniser=(merged["recogniser"] or "moonshine").lower(),
+        full_triage=bool(merged["full_triage"]),
     )
 
 
@@ -105,9 +106,29 @@ def _run(ctx: click.Context, command: str, values: dict[str, Any], plan: list[Pl
     ctx.exit(report.exit_code)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+_FULL_TRIAGE = click.option(
+    "--full-triage", is_flag=True, default=None,
+    help="Ask every safety and symptom question, even within a week of a full check (a quick return).")
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl-C or SIGTERM anywhere in a command exits 130, as the README says (click
+    alone would print "Aborted!" and exit 1 when one lands outside a session's own handling)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an interrupt that reaches here ends it with exit code 130."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _ignore_signals()
+            click.echo("\nInterrupted.", err=True)
+            raise click.exceptions.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+@click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voicecoach")
 @common_options
+@_FULL_TRIAGE
 @click.pass_context
 def cli(ctx: click.Context, /, **values: Any) -> None:
     """A hands-free exercise coach for SI joint and low back pain.
@@ -140,13 +161,18 @@ def _show_pending_reminder(data_dir: Path | None) -> None:
 
 @cli.command()
 @common_options
+@_FULL_TRIAGE
 @click.pass_context
 def session(ctx: click.Context, /, **values: Any) -> None:
     """Triage, then today's exercises, counted aloud.
 
+    Within a week of a full check that found no warning sign, one question about anything new
+    replaces the safety questions (a quick return); --full-triage asks them all.
+
     \b
     Example:
       voicecoach session --text --transcript today.jsonl
+      voicecoach session --full-triage
     """
     _run(ctx, "session", values)
 
@@ -387,9 +413,15 @@ def forget(ctx: click.Context, /, yes: bool, data_dir: Path | None) -> None:
         click.echo("There is no stored history.")
         return
     question = f"Delete all {count} sessions?" if count is not None else f"Delete the history in {folder}?"
-    if not yes and not click.confirm(question, default=False):
-        click.echo("Nothing was deleted.")
-        return
+    if not yes:
+        click.echo(f"{question} [y/N]: ", nl=False)
+        reply = sys.stdin.readline()
+        if not reply:  # the end of input is not a yes
+            click.echo("\nNothing was deleted (no answer).")
+            ctx.exit(int(ExitCode.NO_INPUT))
+        if reply.strip().lower() not in ("y", "yes"):
+            click.echo("Nothing was deleted.")
+            return
     removed = history_view.forget(folder)
     click.echo(f"Deleted {'the history' if count is None else f'{count} sessions'} ({len(removed)} file(s)).")
 
@@ -402,23 +434,37 @@ def _terminated(signum: int, frame: object) -> None:
 def main() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGTERM, _terminated)
-    if os.environ.get("VOICECOACH_DEBUG"):  # diagnostics of the voice layer, and the libraries' own, on stderr
-        logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)9.0f %(name)s: %(message)s")
-        _main()
-        return
-    with native_chatter_hidden():
-        _main()
+    try:
+        if os.environ.get("VOICECOACH_DEBUG"):  # diagnostics of the voice layer, and the libraries', on stderr
+            logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)9.0f %(name)s: %(message)s")
+            _main()
+            return
+        with native_chatter_hidden():
+            _main()
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM in the last moments, while exiting: still exit 130, quietly
+        _ignore_signals()
+        sys.exit(int(ExitCode.INTERRUPTED))
 
 
 def _main() -> None:
     try:
         cli.main(prog_name="voicecoach")
+    except SystemExit:
+        _ignore_signals()  # the exit code is decided: a late Ctrl-C must not turn it into a death by signal
+        raise
     except KeyboardInterrupt:
+        _ignore_signals()
         click.echo("\nInterrupted.", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(int(ExitCode.FINISHED))
+
+
+def _ignore_signals() -> None:
+    """From here on the process is only exiting: Ctrl-C and SIGTERM change nothing."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 cli.add_command(report)

@@ -18,6 +18,8 @@ class Vocabulary(StrEnum):
     NUMBER = "number"
     READY = "ready"
     COMMANDS = "commands"
+    CHECK_ALL = "check_all"
+    """"check everything": on a quick return, ask every question (CLINICAL.md section 1)."""
 
 
 @dataclass(frozen=True)

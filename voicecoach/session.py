@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from voicecoach import data
@@ -48,6 +49,8 @@ class SessionReport:
     how: How = How.FINISHED
     device_fault: str | None = None
     """Set when a sound device failed mid-session (the session then ends as interrupted)."""
+    quick_return_from: datetime | None = None
+    """A quick return: when the full triage was whose answers and outcome it carried over."""
 
     @property
     def exit_code(self) -> int:
@@ -79,6 +82,7 @@ class SessionReport:
             "how": self.how.value,
             "exit_code": self.exit_code,
             "device_fault": self.device_fault,
+            "quick_return_from": self.quick_return_from.isoformat() if self.quick_return_from else None,
         }
 
 
@@ -96,6 +100,8 @@ class Session:
         self.since_start = since_start or (lambda t: t)
         """Turns clock deadlines into session time (the ``scheduled`` field of count events)."""
         self.phrases = data.load("phrases")
+        self._quick = False
+        """This session is a quick return (shorter words where the person has heard them before)."""
 
     def run(self, command: str, plan: Sequence[PlanItem] = ()) -> SessionReport:
         """Run ``session`` (triage then plan), ``triage`` alone, or ``exercise`` (the given plan)."""
@@ -152,23 +158,34 @@ class Session:
     def _wait_until_ready(self, report: SessionReport) -> None:
         """O1: asks until the person is ready; never times out into a yes."""
         opening = self.phrases["opening"]
-        question = Question("O1", opening["ready_question"], tuple(opening["ready_rephrase"]))
+        question = Question("O1", opening["ready_question"], tuple(opening["ready_rephrase"]), numbness_refers=False)
         if self.talk.ask(question) is not Answer.YES:
             self.talk.wait_for_ready(opening["wait_for_ready"])
         report.answers["O1"] = Answer.YES.value
 
     def _triage(self, report: SessionReport) -> TriageResult:
         answers: dict[str, Answer] = {}
+        quick = self.phrases["quick_return"]
+        if self.engine.context.quick is not None:
+            self.talk.say(quick["intro"])
         while (question := self.engine.next_question(answers)) is not None:
             value = self.talk.ask(question.question)
             answers[question.id] = value if isinstance(value, Answer) else Answer.UNCLEAR
             report.answers[question.id] = answers[question.id].value
+            if question.id == "R0" and answers["R0"] is not Answer.NO:
+                self.talk.say(quick["full"])
         result = self.engine.result(answers)
         report.triage = result
         self.talk.emit(OutcomeReached(
             outcome=result.outcome, side=result.side, advice=tuple(a.id for a in result.advice),
             flags=result.flags,
         ))
+        if self.engine.context.quick is not None and self.engine.is_quick(answers):
+            report.quick_return_from = self.engine.context.quick.when
+            self._quick = True
+            self.talk.say(quick["kept"])
+            self.talk.say(result.points_to)
+            return result
         self.talk.say(result.points_to)
         for advice in result.advice:
             self.talk.say(advice.text)
@@ -217,8 +234,10 @@ class Session:
 
     def _pain_score(self, qid: str, when: str) -> int | None:
         pain = self.phrases["pain"]
-        question = Question(qid, pain[when], tuple(pain[f"{when}_rephrase"]), kind=QuestionKind.NUMBER,
-                            skippable=True)
+        text = pain[when]
+        if when == "before" and self._quick:
+            text = self.phrases["quick_return"]["pain_before"]
+        question = Question(qid, text, tuple(pain[f"{when}_rephrase"]), kind=QuestionKind.NUMBER, skippable=True)
         value = self.talk.ask(question)
         score = value if isinstance(value, int) and not isinstance(value, Answer) else None
         self.talk.emit(PainScore(when=when, value=score))

@@ -116,8 +116,11 @@ class TextListener:
     """Typed answers and commands.
 
     While the coach counts (``expect.background``), only commands are taken. Any other line is, when
-    input is scripted, kept for the next question (so a script's answers stay in order); when a
-    person types at a terminal it is taken, and the coach says what can be typed.
+    input is scripted, kept for the next question (so a script's answers stay in order) and the lines
+    behind it are still read: a command after it acts at once, it is never blocked by a line waiting for
+    its question. When a person types at a terminal every line is taken, and the coach says what can be
+    typed. A wait without a deadline (``until=None``) always takes the next line: nothing else could ever
+    come to take it, so holding it back would wait for ever.
     """
 
     def __init__(self, lines: LineSource, clock: Clock, *, interactive: bool) -> None:
@@ -129,33 +132,53 @@ class TextListener:
 
     def listen(self, expect: Expect, until: float | None) -> Utterance | None:
         """See ports.Listener."""
+        if expect.background and not self.interactive and until is not None:
+            return self._command_behind_held_lines(expect, until)
         while True:
-            line = self._peek(until)
-            held_for_later = (
-                line is not None and expect.background and not self.interactive
-                and not isinstance(understand(line, expect), CommandWord)
-            )
-            if line is None or held_for_later:
-                # Nothing typed in time, or a scripted answer that belongs to the next question.
-                if until is not None:
-                    self.clock.sleep_until(until)
+            line = self._first(until)
+            if line is None:  # nothing typed in time
                 return None
-            self._held.popleft()
             if line.strip():
                 return Utterance(line.strip())
 
-    def _peek(self, until: float | None) -> str | None:
-        """The first line not yet taken, reading more if needed; None at the deadline."""
-        if self._held:
-            return self._held[0]
-        if self._closed:
-            raise InputClosed
+    def _command_behind_held_lines(self, expect: Expect, until: float) -> Utterance | None:
+        """The first command among the lines not yet taken (reading more until ``until``); the other
+        lines stay, in order, for the questions that follow. None when the deadline passes first."""
+        scanned = 0
+        while True:
+            for index in range(scanned, len(self._held)):
+                if isinstance(understand(self._held[index], expect), CommandWord):
+                    command = self._held[index]
+                    del self._held[index]
+                    return Utterance(command.strip())
+            scanned = len(self._held)
+            if self._closed and not self._held:
+                raise InputClosed
+            line = None if self._closed else self._read(until)
+            if line is None:
+                self.clock.sleep_until(until)
+                return None
+            self._held.append(line)
+
+    def _first(self, until: float | None) -> str | None:
+        """Take the first line not yet taken, reading one if needed; None at the deadline."""
+        if not self._held:
+            if self._closed:
+                raise InputClosed
+            line = self._read(until)
+            if line is None:
+                if until is not None:
+                    self.clock.sleep_until(until)
+                return None
+            self._held.append(line)
+        return self._held.popleft()
+
+    def _read(self, until: float | None) -> str | None:
+        """One more line from the source; None at the deadline; InputClosed at the end of input."""
         try:
-            line = self.lines.next_line(self.clock.real_seconds_until(until))
+            return self.lines.next_line(self.clock.real_seconds_until(until))
         except EOFError:
             self._closed = True
+            if self._held:
+                return None
             raise InputClosed from None
-        if line is None:
-            return None
-        self._held.append(line)
-        return line

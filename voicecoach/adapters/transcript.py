@@ -7,6 +7,9 @@ from typing import IO
 
 from voicecoach.events import Event
 
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+"""Characters JSON leaves raw but that str.splitlines() (and some editors) take for the end of a line."""
+
 
 class TranscriptWriter:
     """An event sink that appends JSON Lines to a file."""
@@ -16,5 +19,6 @@ class TranscriptWriter:
 
     def __call__(self, event: Event) -> None:
         """Write one event as one line."""
-        self.stream.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+        line = json.dumps(event.to_dict(), ensure_ascii=False).translate(_LINE_BREAKS)
+        self.stream.write(line + "\n")
         self.stream.flush()

@@ -202,7 +202,7 @@ def _resumed(state: ViewState) -> ViewState:
 
 
 def _answer_kind(question_id: str) -> str:
-    """yes_no, number, ready, or ready_or_skip (the knee test): which hint fits the question."""
+    """yes_no, number, ready, ready_or_skip (the knee test) or check_in (R0): which hint fits the question."""
     kinds = _words()["question"]
     if question_id in kinds["number"]:
         return "number"
@@ -214,6 +214,8 @@ def _answer_kind(question_id: str) -> str:
         return "yes_no"
     if question.kind is QuestionKind.READY:
         return "ready_or_skip" if question.skippable else "ready"
+    if question.kind is QuestionKind.CHECK_IN:
+        return "check_in"
     return "yes_no"
 
 

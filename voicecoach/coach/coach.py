@@ -257,12 +257,13 @@ class ExerciseCoach:
             case Command.PAUSE:
                 try:
                     self.talk.wait_for_resume()
-                except SessionOver:
+                except SessionOver as over:
+                    if over.how is not How.STOPPED:
+                        raise
                     self._stop()
                 return True
             case Command.NUMBNESS:
-                self._say(self.phrases["numbness"])
-                raise SessionOver(How.REFERRED)
+                self.talk.numbness()
             case Command.SKIP:
                 raise SkipExercise
             case Command.REPEAT:
@@ -296,7 +297,9 @@ class ExerciseCoach:
         question = Question(qid, self.phrases[text], tuple(self.phrases[rephrase]), safety=safety)
         try:
             return self.talk.ask(question)
-        except SessionOver:
+        except SessionOver as over:
+            if over.how is not How.STOPPED:  # numbness reported: the referral, not a plain stop
+                raise
             return None
 
     def _change_pace(self, command: Command) -> None:

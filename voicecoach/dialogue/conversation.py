@@ -9,11 +9,13 @@ finally offers the keyboard.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, StrEnum, auto
+from enum import Enum, auto
 from typing import Any
 
 from voicecoach import data
-from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, understand
+from voicecoach.dialogue.narrowing import Narrowing, spoken_number
+from voicecoach.dialogue.question import EXPECT, AskingPolicy, Question, QuestionKind
+from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, normalise, understand, words
 from voicecoach.endings import How, SessionOver
 from voicecoach.events import Answered, Asked, EventSink, Heard, Listening, Said
 from voicecoach.ports import Clock, Expect, InputClosed, Listener, Sound, Speaker, Utterance, Vocabulary
@@ -26,61 +28,17 @@ class _Again(Enum):
 
 
 _AGAIN = _Again.AGAIN
+__all__ = ["AskingPolicy", "Conversation", "Question", "QuestionKind"]  # the question types live in question.py
 
 
-class QuestionKind(StrEnum):
-    """What kind of reply a question wants."""
-
-    YES_NO = "yes_no"
-    READY = "ready"
-    NUMBER = "number"
-
-
-_EXPECT = {
-    QuestionKind.YES_NO: Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS),
-    QuestionKind.READY: Expect.of(Vocabulary.READY, Vocabulary.COMMANDS),
-    QuestionKind.NUMBER: Expect.of(Vocabulary.NUMBER, Vocabulary.COMMANDS),
-}
 _COMMANDS_ONLY = Expect.of(Vocabulary.COMMANDS, background=True)
+_PAUSED = Expect.of(Vocabulary.READY, Vocabulary.COMMANDS)
+"""While paused: "resume" or "ready" carries on (a plain "yes" does not: it may be an echo or a guess)."""
 
 
-@dataclass(frozen=True)
-class Question:
-    """One question as asked: its id, its wording and re-wordings, and how it is handled."""
-
-    id: str
-    text: str
-    rephrase: tuple[str, ...] = ()
-    kind: QuestionKind = QuestionKind.YES_NO
-    safety: bool = False
-    """Confirm an answer the recogniser is unsure of; offer the keyboard before giving up."""
-    skippable: bool = False
-    """"skip" is an answer (Answer.SKIPPED)."""
-
-    @property
-    def confirms_unsure(self) -> bool:
-        """An unsure hearing of the answer is confirmed aloud: safety answers, and numbers (a pain
-        score decides whether the plan steps down next time)."""
-        return self.safety or self.kind is QuestionKind.NUMBER
-
-    def wording(self, attempt: int) -> str:
-        """The text for attempt 1, 2, 3...: the question, then its rephrasings."""
-        if attempt <= 1 or not self.rephrase:
-            return self.text
-        return self.rephrase[min(attempt - 2, len(self.rephrase) - 1)]
-
-
-@dataclass
-class AskingPolicy:
-    """The numbers behind asking."""
-
-    attempts: int = 3
-    """The first asking plus the re-asks."""
-    answer_timeout_seconds: float | None = None
-    """Silence this long counts as not understood; None waits without limit (typed input)."""
-    confirm_below: float = 0.6
-    """A safety answer with a recogniser confidence below this is confirmed aloud."""
-    keyboard_timeout_seconds: float = 60.0
+def _says_ready(utterance: Utterance, meaning: Meaning | None) -> bool:
+    """True when the words themselves are a "ready" phrase (not a yes that a READY context would accept)."""
+    return meaning is Answer.READY and words().answers.get(normalise(utterance.text)) is Answer.READY
 
 
 @dataclass
@@ -118,7 +76,8 @@ class Conversation:
     def ask(self, question: Question) -> Answer | int | None:
         """Ask until understood or out of attempts; returns the answer (None: no number given)."""
         attempt = 1
-        while attempt <= self.policy.attempts:
+        attempts = self.policy.number_attempts if question.kind is QuestionKind.NUMBER else self.policy.attempts
+        while attempt <= attempts:
             wording = question.wording(attempt)
             self.emit(Asked(id=question.id, text=wording, attempt=attempt))
             self.say(wording)
@@ -127,13 +86,39 @@ class Conversation:
                 continue
             if reply is not None:
                 return self._answered(question, reply)
-            if attempt < self.policy.attempts:
+            if attempt < attempts:
                 self.say(self._not_understood(question.kind))
             attempt += 1
+        if question.kind is QuestionKind.NUMBER:
+            return self._answered(question, self._narrow(question))
         return self._answered(question, self._last_resort(question))
 
-    def hear_command(self, until: float | None) -> CommandWord | None:
-        """Listen for a command until the deadline; None when it passes with no command."""
+    def _narrow(self, question: Question) -> Answer | int | None:
+        """A number not understood twice: "Is it more than five?"... by yes/no, then confirmed aloud.
+
+        "skip" skips it; an unclear step or a denied result gives no number: a score is never guessed.
+        """
+        self.say(self.phrases["narrow_intro"])
+        narrowing = Narrowing()
+        while not narrowing.done:
+            n = spoken_number(narrowing.threshold)
+            step = Question(f"{question.id}.more_than_{narrowing.threshold}", self.phrases["narrow"].format(n=n),
+                            tuple(r.format(n=n) for r in self.phrases["narrow_rephrase"]), skippable=True)
+            reply = self.ask(step)
+            if reply is Answer.SKIPPED:
+                return reply
+            if reply not in (Answer.YES, Answer.NO):
+                return None
+            narrowing.answer(reply is Answer.YES)
+        check = self.phrases["narrow_confirm"].format(n=narrowing.value)
+        return narrowing.value if self._confirmed(question, narrowing.value, check) else None
+
+    def hear_command(self, until: float) -> CommandWord | None:
+        """Listen for a command until the deadline; None when it passes with no command.
+
+        Always with a deadline: listening in the background (answers kept for the next question) with
+        no end would wait for ever on a line that is not a command (the pause hang of issue 13).
+        """
         while True:
             heard = self._listen(_COMMANDS_ONLY, until)
             if heard is None:
@@ -147,7 +132,7 @@ class Conversation:
 
     def _reply(self, question: Question) -> Answer | int | _Again | None:
         """One reply: a fitting meaning, None (not understood or silence), or _AGAIN (ask again)."""
-        expect = _EXPECT[question.kind]
+        expect = EXPECT[question.kind]
         timeout = self.policy.answer_timeout_seconds
         until = None if timeout is None else self.clock.now() + timeout
         heard = self._listen(expect, until)
@@ -176,15 +161,23 @@ class Conversation:
             case Command.PAUSE:
                 self.wait_for_resume()
                 return _AGAIN
+            case Command.NUMBNESS if question.numbness_refers:
+                self.numbness()
             case _:
                 return None
+        return None
+
+    def numbness(self) -> None:
+        """New numbness or tingling: stop, see a doctor (raises SessionOver, referred)."""
+        self.say(data.load("phrases")["exercise"]["numbness"])
+        raise SessionOver(How.REFERRED)
 
     def wait_for_ready(self, prompt: str) -> None:
         """Say the prompt, then wait without a time limit for "ready" (or yes); "stop" ends the session.
 
         Anything else understood as speech gets the prompt again; noise the recogniser rejected does not.
         """
-        expect = _EXPECT[QuestionKind.READY]
+        expect = EXPECT[QuestionKind.READY]
         self.emit(Asked(id="READY", text=prompt, attempt=1))
         self.say(prompt)
         while True:
@@ -202,20 +195,32 @@ class Conversation:
                 self.say(prompt)
 
     def wait_for_resume(self) -> float:
-        """Pause until "resume" (or "stop", which raises); returns the seconds spent paused."""
+        """Pause until "resume" or "ready" (the prompt says "say resume when you are ready"); "stop"
+        raises. Returns the seconds spent paused.
+
+        While paused the coach waits without a deadline for the person, so every reply is taken and
+        answered (never held back for a later question, which would wait for ever).
+        """
         talk = data.load("phrases")["exercise"]
         started = self.clock.now()
         self.say(talk["paused"])
         while True:
-            word = self.hear_command(None)
-            if word is None:
+            heard = self._listen(_PAUSED, None)
+            if heard is None:
                 continue
-            if word.command is Command.RESUME:
+            utterance, meaning = heard
+            resumes = _says_ready(utterance, meaning) or (
+                isinstance(meaning, CommandWord) and meaning.command is Command.RESUME)
+            self._heard(utterance, accepted=resumes or isinstance(meaning, CommandWord))
+            if resumes:
                 self.say(talk["resumed"])
                 return self.clock.now() - started
-            if word.command is Command.STOP:
+            if isinstance(meaning, CommandWord) and meaning.command is Command.STOP:
                 raise SessionOver(How.STOPPED)
-            self.say(talk["still_paused"])
+            if isinstance(meaning, CommandWord) and meaning.command is Command.NUMBNESS:
+                self.numbness()
+            if not utterance.rejected:
+                self.say(talk["still_paused"])
 
     @staticmethod
     def _fitting(question: Question, meaning: Meaning | None) -> Answer | int | None:
@@ -227,14 +232,16 @@ class Conversation:
                 return meaning
             case QuestionKind.NUMBER, int() if not isinstance(meaning, Answer):
                 return meaning
+            case QuestionKind.CHECK_IN, Answer.YES | Answer.NO | Answer.CHECK_ALL:
+                return meaning
         return None
 
     def _unsure(self, utterance: Utterance) -> bool:
         return utterance.confidence is not None and utterance.confidence < self.policy.confirm_below
 
-    def _confirmed(self, question: Question, meaning: Answer | int) -> bool:
-        """Ask "I heard yes. Is that right?"; only a clear yes confirms."""
-        check = Question(id=f"{question.id}.confirm", text=self.phrases["confirm"].format(answer=meaning))
+    def _confirmed(self, question: Question, meaning: Answer | int, text: str | None = None) -> bool:
+        """Ask "I heard yes. Is that right?" (or ``text``); only a clear yes confirms."""
+        check = Question(id=f"{question.id}.confirm", text=text or self.phrases["confirm"].format(answer=meaning))
         self.emit(Asked(id=check.id, text=check.text, attempt=1))
         self.say(check.text)
         reply = self._reply(check)
@@ -242,18 +249,19 @@ class Conversation:
 
     def _last_resort(self, question: Question) -> Answer | None:
         """After the re-asks: the keyboard for a safety question in voice mode, else unclear."""
-        if self.keyboard is not None and question.safety and question.kind is QuestionKind.YES_NO:
+        if self.keyboard is not None and question.safety and question.kind in (QuestionKind.YES_NO,
+                                                                                 QuestionKind.CHECK_IN):
             self.say(self.phrases["keyboard_offer"])
             until = self.clock.now() + self.policy.keyboard_timeout_seconds
             try:
-                typed = self.keyboard.listen(_EXPECT[QuestionKind.YES_NO], until)
+                typed = self.keyboard.listen(EXPECT[question.kind], until)
             except InputClosed:  # no keyboard after all (stdin closed): the answer stays unclear
                 typed = None
             if typed is not None:
-                meaning = understand(typed.text, _EXPECT[QuestionKind.YES_NO])
-                self._heard(typed, accepted=meaning in (Answer.YES, Answer.NO))
-                if meaning in (Answer.YES, Answer.NO):
-                    return meaning
+                answer = self._fitting(question, understand(typed.text, EXPECT[question.kind]))
+                self._heard(typed, accepted=answer is not None)
+                if isinstance(answer, Answer):
+                    return answer
         if question.kind is QuestionKind.NUMBER:
             return None
         if question.kind is QuestionKind.READY:
@@ -281,6 +289,7 @@ class Conversation:
             QuestionKind.YES_NO: "not_understood_yes_no",
             QuestionKind.NUMBER: "not_understood_number",
             QuestionKind.READY: "not_understood_ready",
+            QuestionKind.CHECK_IN: "not_understood_check_in",
         }[kind]
         return str(self.phrases[key])
 

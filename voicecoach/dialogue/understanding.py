@@ -19,6 +19,8 @@ class Answer(StrEnum):
     READY = "ready"
     UNCLEAR = "unclear"
     SKIPPED = "skipped"
+    CHECK_ALL = "check_all"
+    """"check everything" to the quick return's check-in (R0): ask every question today."""
 
 
 class Command(StrEnum):
@@ -67,6 +69,8 @@ class Words:
                 return list(self.numbers)
             case Vocabulary.COMMANDS:
                 return list(self.commands)
+            case Vocabulary.CHECK_ALL:
+                return [p for p, a in self.answers.items() if a is Answer.CHECK_ALL]
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9'.\-]+")
@@ -111,6 +115,8 @@ def understand(text: str, expect: Expect, vocabulary: Words | None = None) -> Me
     if answer in (Answer.YES, Answer.NO) and Vocabulary.YES_NO in wanted:
         return answer
     if answer is Answer.READY and Vocabulary.READY in wanted:
+        return answer
+    if answer is Answer.CHECK_ALL and Vocabulary.CHECK_ALL in wanted:
         return answer
     if Vocabulary.READY in wanted and answer is Answer.YES:
         return Answer.READY

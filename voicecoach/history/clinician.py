@@ -13,9 +13,11 @@ from typing import Any
 
 from voicecoach import data
 from voicecoach.coach.catalogue import exercises
+from voicecoach.dialogue.understanding import Answer
 from voicecoach.history.adherence import Adherence, adherence, local_date
 from voicecoach.history.records import ExerciseRecord, SessionRecord
 from voicecoach.history.report import exercise_done
+from voicecoach.triage.decision import route_to
 from voicecoach.triage.questions import TriageQuestion, questions
 
 
@@ -109,6 +111,10 @@ def build(history: Sequence[SessionRecord], made_at: datetime, since: date | Non
 def points_to(session: SessionRecord) -> str:
     """What a session's answers pointed to, in the words the coach said (never a diagnosis)."""
     spec = data.load("outcomes")["outcome"].get(session.outcome or "", {})
+    answers = {qid: Answer(v) for qid, v in session.answers.items() if v in set(Answer)}
+    route = route_to(session.outcome or "", answers)
+    if route is not None:  # e.g. sharp leg pain: the words that name sciatica as well as the SI joint
+        spec = {**spec, **spec["by_route"][route]}
     on_side = f" on the {session.side} side" if session.side in ("left", "right") else ""
     return str(spec.get("points_to", "")).format(on_side=on_side)
 

@@ -11,6 +11,7 @@ from voicecoach.coach.catalogue import PlanItem
 from voicecoach.events import Emitter, LevelChanged
 from voicecoach.history.carry_over import carried_over
 from voicecoach.history.progression import progress
+from voicecoach.history.quick_return import quick_return
 from voicecoach.history.recorder import Recorder
 from voicecoach.history.records import SessionRecord
 from voicecoach.history.store import HistoryStore, WallClock, utc_now
@@ -45,12 +46,19 @@ class HistoryLink:
 
 
 def attach(folder: Path, command: str, *, mode: str, wall_clock: WallClock | None = None,
-           warn: Callable[[str], None] = print) -> HistoryLink:
-    """Open the history of a data folder for one session. Raises HistoryError when it cannot be used."""
-    store = HistoryStore.open(folder, wall_clock=wall_clock or utc_now, notice=warn)
+           warn: Callable[[str], None] = print, full_triage: bool = False) -> HistoryLink:
+    """Open the history of a data folder for one session. Raises HistoryError when it cannot be used.
+
+    A ``session`` within a week of a full triage may be a quick return (CLINICAL.md section 1), unless
+    ``full_triage`` (--full-triage) asks for every question; ``triage`` always asks every question.
+    """
+    wall_clock = wall_clock or utc_now
+    store = HistoryStore.open(folder, wall_clock=wall_clock, notice=warn)
     past = store.sessions()
+    pending = carried_over(past)
+    quick = None if full_triage or command != "session" or pending else quick_return(past, wall_clock())
     return HistoryLink(
-        context=TriageContext(carried_over=carried_over(past)),
+        context=TriageContext(carried_over=pending, quick=quick),
         progression=_progression(past),
         recorder=Recorder(store, command, mode, warn=warn),
     )

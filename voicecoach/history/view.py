@@ -55,7 +55,7 @@ def stored_sessions(folder: Path) -> tuple[int | None, list[int]]:
     if not path.exists():
         return 0, []
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
         return None, []
     try:

@@ -165,6 +165,17 @@ def outcome_of(answers: Mapping[str, Answer], context: TriageContext) -> str:
     return "INCONCLUSIVE"
 
 
+def route_to(outcome: str, answers: Mapping[str, Answer]) -> str | None:
+    """How an outcome with several routes was reached (outcomes.toml ``by_route``), or None.
+
+    SACROILIITIS_POSSIBLE through sharp pain down the leg (S4 and S5) is "sharp_leg_pain": its words
+    are honest that an irritated nerve (sciatica) may be the cause as well as the SI joint.
+    """
+    if outcome == "SACROILIITIS_POSSIBLE" and answers.get("S4") is Answer.YES and answers.get("S5") is Answer.YES:
+        return "sharp_leg_pain"
+    return None
+
+
 def decide(answers: Mapping[str, Answer], context: TriageContext) -> TriageResult:
     """The full result: outcome, side, flags, advice and today's plan."""
     outcome = outcome_of(answers, context)
@@ -177,6 +188,10 @@ def decide(answers: Mapping[str, Answer], context: TriageContext) -> TriageResul
             advice=_red_flag_advice(outcome, answers),
             answers=dict(answers),
         )
+    route = route_to(outcome, answers)
+    if route is not None:
+        spec = {**spec, **spec["by_route"][route]}
+    said_already = set(spec.get("supersedes", ()))
     side = side_of_pain(answers)
     found = flags(answers)
     on_side = f" on the {side} side" if side in ("left", "right") else ""
@@ -185,7 +200,7 @@ def decide(answers: Mapping[str, Answer], context: TriageContext) -> TriageResul
     max_supine = None
     for flag in found:
         rule = _outcomes()["flag"][flag]
-        advice_ids += [a for a in rule["advice"] if a not in advice_ids]
+        advice_ids += [a for a in rule["advice"] if a not in advice_ids and a not in said_already]
         plan = _apply_flag(plan, rule)
         max_supine = rule.get("max_supine_seconds", max_supine)
     texts = _outcomes()["advice"]

@@ -14,7 +14,7 @@ from voicecoach.triage.decision import (
     worst_possible,
 )
 from voicecoach.triage.guards import GUARDS, TriageContext
-from voicecoach.triage.questions import TriageQuestion, questions
+from voicecoach.triage.questions import TriageQuestion, by_id, questions
 
 
 class TriageEngine:
@@ -31,15 +31,32 @@ class TriageEngine:
         if self._stopped_by_red_flag(answers):
             return None
         for q in questions():
-            if q.id in answers:
+            if q.id in answers or not self._in_play(q, answers):
                 continue
             if q.ask_if is None or GUARDS[q.ask_if](answers, self.context):
                 return q
         return None
 
+    def is_quick(self, answers: Mapping[str, Answer]) -> bool:
+        """True on a quick return whose check-in (R0) was answered no: the rest is carried over."""
+        return self.context.quick is not None and answers.get("R0") is Answer.NO
+
     def result(self, answers: Mapping[str, Answer]) -> TriageResult:
-        """The outcome of the answers given."""
+        """The outcome of the answers given (on a quick return, with the carried answers under them)."""
+        quick = self.context.quick
+        if quick is not None and self.is_quick(answers):
+            carried = {qid: a for qid, a in quick.answers.items() if by_id(qid).section not in quick.reask}
+            return decide({**carried, **answers}, self.context)
         return decide(answers, self.context)
+
+    def _in_play(self, question: TriageQuestion, answers: Mapping[str, Answer]) -> bool:
+        """Whether a question belongs to this triage: all of them, except on a quick return whose
+        check-in was no (then only the sections re-asked). Yes, unclear or "check everything" to R0
+        asks everything, as a full triage."""
+        quick = self.context.quick
+        if quick is None or question.id == "R0" or "R0" not in answers:
+            return True
+        return not self.is_quick(answers) or question.section in quick.reask
 
     def _stopped_by_red_flag(self, answers: Mapping[str, Answer]) -> bool:
         """True when a red flag ends the triage before the other questions.
@@ -52,7 +69,8 @@ class TriageEngine:
         if self.context.carried_over is not None and "C1" in answers and answers["C1"] is not Answer.YES:
             return True
         found = red_flag_outcome(answers, self.context)
-        remaining = [q for q in questions() if q.is_red_flag and q.id not in answers]
+        remaining = [q for q in questions() if q.is_red_flag and q.id not in answers
+                     and (q.ask_if is None or GUARDS[q.ask_if](answers, self.context))]
         if found is None:
             return False
         if not remaining:

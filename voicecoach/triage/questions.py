@@ -31,7 +31,7 @@ class TriageQuestion:
 
     @property
     def is_red_flag(self) -> bool:
-        """True for R1-R8."""
+        """True for the red-flag questions (R1-R10 and their parts R4b, R5b, R5c)."""
         return self.section == "red_flags"
 
 
@@ -48,6 +48,7 @@ def questions() -> tuple[TriageQuestion, ...]:
             kind=kind,
             safety=bool(raw.get("safety", False)),
             skippable=raw["section"] == "knee_test",
+            numbness_refers=False,
         )
         result.append(
             TriageQuestion(
