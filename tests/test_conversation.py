@@ -144,7 +144,7 @@ SCORE = Question("PAIN_BEFORE", "Pain 0-10?", ("Pain?", "Pain?"), kind=QuestionK
 ])
 def test_a_score_not_understood_twice_is_narrowed_down_by_yes_or_no(answers, score):
     """CLINICAL.md section 8: never guessed; "Is it more than five?" and so on, then confirmed aloud."""
-    r = rig(["about six", "six-ish", *answers, "yes"])
+    r = rig(["six-ish", "medium", *answers, "yes"])
     assert r.conversation.ask(SCORE) == score
     steps = [qid for qid, _, _ in asked(r)]
     assert steps[:3] == ["PAIN_BEFORE", "PAIN_BEFORE", "PAIN_BEFORE.more_than_5"]
