@@ -19,6 +19,7 @@ from voicecoach.adapters.text import TextListener, TextSpeaker, lines_from
 from voicecoach.adapters.transcript import TranscriptWriter
 from voicecoach.coach.catalogue import PlanItem
 from voicecoach.dialogue.conversation import AskingPolicy, Conversation
+from voicecoach.dialogue.device_return import DEVICE_WAIT_SECONDS, DeviceReturn
 from voicecoach.events import Emitter, EventSink
 from voicecoach.history.link import HistoryLink, attach
 from voicecoach.history.store import HistoryError
@@ -115,6 +116,10 @@ def run(
             display = _display(human, clock)
             emit.add(display)
         conversation = _conversation(voice, clock, emit, stdin, human)
+        if voice is not None and voice.watch is not None:
+            conversation.device_return = DeviceReturn(
+                voice.watch, device_wait_seconds(stderr),
+                notify=(lambda line: None) if display is not None else _printer(human))
         report = Session(conversation, history.context, since_start=emit.since_start,
                          progression=history.progression).run(command, plan)
     finally:
@@ -159,6 +164,29 @@ def _conversation(voice: VoiceRig | None, clock: ScaledClock, emit: Emitter, std
         policy=AskingPolicy(answer_timeout_seconds=VOICE_ANSWER_TIMEOUT_SECONDS),
         keyboard=typed if _is_terminal(stdin) else None,
     )
+
+
+def device_wait_seconds(stderr: IO[str]) -> float:
+    """How long a sound device lost mid-session is waited for: VOICECOACH_DEVICE_WAIT seconds, else a minute."""
+    raw = os.environ.get("VOICECOACH_DEVICE_WAIT")
+    if raw is None:
+        return DEVICE_WAIT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        print(f"voicecoach: VOICECOACH_DEVICE_WAIT={raw!r} is not a number of seconds from 0 to 3600; "
+              f"waiting {DEVICE_WAIT_SECONDS:g} seconds for a lost device", file=stderr, flush=True)
+        return DEVICE_WAIT_SECONDS
+    return seconds
+
+
+def _printer(stream: IO[str]) -> Callable[[str], None]:
+    def show(line: str) -> None:
+        print(f"voicecoach: {line}", file=stream, flush=True)
+
+    return show
 
 
 def _display(stream: IO[str], clock: ScaledClock) -> TerminalDisplay:

@@ -10,13 +10,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum, auto
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from voicecoach import data
 from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, understand
 from voicecoach.endings import How, SessionOver
 from voicecoach.events import Answered, Asked, EventSink, Heard, Listening, Said
-from voicecoach.ports import Clock, Expect, InputClosed, Listener, Sound, Speaker, Utterance, Vocabulary
+from voicecoach.ports import (
+    Clock,
+    DeviceLost,
+    DeviceReturned,
+    Expect,
+    InputClosed,
+    Listener,
+    Sound,
+    Speaker,
+    Utterance,
+    Vocabulary,
+)
+
+if TYPE_CHECKING:
+    from voicecoach.dialogue.device_return import DeviceReturn
 
 
 class _Again(Enum):
@@ -95,20 +109,55 @@ class Conversation:
     keyboard: Listener | None = None
     """Voice mode: where a safety question that stays unclear is finally answered by typing."""
     phrases: dict[str, Any] = field(default_factory=lambda: data.load("phrases")["asking"])
+    device_return: DeviceReturn | None = None
+    """Voice mode: a lost device is waited for and the person offered to carry on (None: a loss ends
+    the session)."""
+    _lost: DeviceLost | None = field(default=None, init=False)
+    """A device lost while a count or cue was queued: dealt with at the next listen."""
+    _returned: float | None = field(default=None, init=False)
+    """A device came back during a sentence: the next background listen restarts what was under way."""
 
     def say(self, text: str) -> None:
-        """Say a sentence."""
+        """Say a sentence (again, after a lost speaker came back and the person chose to carry on)."""
         self.emit(Said(text=text))
-        self.speaker.say(text)
+        while True:
+            try:
+                self.speaker.say(text)
+                return
+            except DeviceLost as lost:
+                try:
+                    self._recover(lost)
+                except DeviceReturned as back:
+                    self._returned = back.away_seconds
+                    self.emit(Said(text=text))
 
     def say_at(self, deadline: float, text: str) -> None:
         """Say a short cue at a deadline."""
         self.emit(Said(text=text))
-        self.speaker.say_at(deadline, text)
+        try:
+            self.speaker.say_at(deadline, text)
+        except DeviceLost as lost:
+            self._defer(lost)
 
     def cue(self, sound: Sound, deadline: float | None = None) -> None:
         """Play a cue sound (now, or at a deadline)."""
-        self.speaker.cue(sound, deadline)
+        try:
+            self.speaker.cue(sound, deadline)
+        except DeviceLost as lost:
+            self._defer(lost)
+
+    def _defer(self, lost: DeviceLost) -> None:
+        """A count or cue could not be queued: the coach goes on to listen, where the loss is dealt with."""
+        if self.device_return is None:
+            raise lost
+        self._lost = self._lost or lost
+
+    def _recover(self, lost: DeviceLost) -> NoReturn:
+        """Wait for the device (raises DeviceReturned, SessionOver or DeviceLost); without a way to wait,
+        the loss ends the session."""
+        if self.device_return is None:
+            raise lost
+        self.device_return.recover(self, lost)
 
     @property
     def lead(self) -> float:
@@ -133,7 +182,14 @@ class Conversation:
         return self._answered(question, self._last_resort(question))
 
     def hear_command(self, until: float | None) -> CommandWord | None:
-        """Listen for a command until the deadline; None when it passes with no command."""
+        """Listen for a command until the deadline; None when it passes with no command.
+
+        Raises DeviceReturned when a lost device came back and the person chose to carry on: the hold,
+        repetition or rest under way starts again where it was.
+        """
+        if self._returned is not None:
+            away, self._returned = self._returned, None
+            raise DeviceReturned(away)
         while True:
             heard = self._listen(_COMMANDS_ONLY, until)
             if heard is None:
@@ -150,7 +206,11 @@ class Conversation:
         expect = _EXPECT[question.kind]
         timeout = self.policy.answer_timeout_seconds
         until = None if timeout is None else self.clock.now() + timeout
-        heard = self._listen(expect, until)
+        self._returned = None  # the question was (said again and) is asked now
+        try:
+            heard = self._listen(expect, until)
+        except DeviceReturned:
+            return _AGAIN
         if heard is None:
             return None
         utterance, meaning = heard
@@ -188,7 +248,11 @@ class Conversation:
         self.emit(Asked(id="READY", text=prompt, attempt=1))
         self.say(prompt)
         while True:
-            heard = self._listen(expect, None)
+            try:
+                heard = self._listen(expect, None)
+            except DeviceReturned:
+                self.say(prompt)
+                continue
             if heard is None:
                 continue
             utterance, meaning = heard
@@ -207,7 +271,11 @@ class Conversation:
         started = self.clock.now()
         self.say(talk["paused"])
         while True:
-            word = self.hear_command(None)
+            try:
+                word = self.hear_command(None)
+            except DeviceReturned:
+                self.say(talk["paused"])
+                continue
             if word is None:
                 continue
             if word.command is Command.RESUME:
@@ -266,9 +334,15 @@ class Conversation:
 
     def _listen(self, expect: Expect, until: float | None) -> tuple[Utterance, Meaning | None] | None:
         """The next utterance and what it means (None for speech the recogniser rejected)."""
+        if self._lost is not None:
+            lost, self._lost = self._lost, None
+            self._recover(lost)
         if not expect.background:
             self.emit(Listening(expect=tuple(sorted(v.value for v in expect.vocabularies))))
-        utterance = self.listener.listen(expect, until)
+        try:
+            utterance = self.listener.listen(expect, until)
+        except DeviceLost as lost:
+            self._recover(lost)
         if utterance is None:
             return None
         return utterance, None if utterance.rejected else understand(utterance.text, expect)
