@@ -9,9 +9,11 @@ lives in a temporary folder, answers on its own socket, and is killed by its pid
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -31,6 +33,7 @@ ROOM_TONE_VOLUME = "-56dB"
 """module-sine plays at -9 dBFS: this puts the tone at about -65 dBFS, below any room's noise."""
 CONFIG = f"""\
 load-module module-native-protocol-unix auth-anonymous=1 socket={{socket}}
+load-module module-cli-protocol-unix socket={{cli}}
 load-module {SPEAKER}
 load-module {ROOM}
 set-default-sink speaker
@@ -57,7 +60,7 @@ def start_pulse(folder: Path) -> tuple[Pulse, subprocess.Popen[bytes]]:
     (folder / "home").mkdir(parents=True, exist_ok=True)
     (folder / "run").mkdir(exist_ok=True)
     config = folder / "test.pa"
-    config.write_text(CONFIG.format(socket=socket))
+    config.write_text(CONFIG.format(socket=socket, cli=folder / "cli"))
     env = {**os.environ, "HOME": str(folder / "home"), "PULSE_RUNTIME_PATH": str(folder / "run")}
     env.pop("PULSE_SERVER", None)
     process = subprocess.Popen(
@@ -85,6 +88,19 @@ def pactl(pulse: Pulse, *args: str) -> str:
     done = subprocess.run(["pactl", *args], env={**os.environ, "PULSE_SERVER": pulse.server},
                           capture_output=True, text=True, check=True, timeout=10)
     return done.stdout
+
+
+def server_command(pulse: Pulse, command: str) -> str:
+    """One command of the server's own command line (pacmd's language, e.g. ``kill-sink-input 3``)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as cli:
+        cli.connect(str(pulse.folder / "cli"))
+        cli.sendall(command.encode() + b"\n")
+        cli.settimeout(0.5)
+        reply = b""
+        with contextlib.suppress(TimeoutError):
+            while chunk := cli.recv(4096):  # the server's answer, then it waits for the next command
+                reply += chunk
+    return reply.decode(errors="replace")
 
 
 def unplug(pulse: Pulse, sink: str) -> None:

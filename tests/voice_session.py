@@ -66,6 +66,16 @@ class VoiceSession:
         )
         return self
 
+    def __enter__(self) -> VoiceSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        """Never leave a coach running into the next test (it would talk to that test's coach)."""
+        if self.process is not None and self.process.returncode is None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.finish(timeout=10)
+
     def events(self) -> list[dict[str, Any]]:
         """The transcript so far."""
         return events_in(self.transcript)

@@ -17,6 +17,7 @@ from voicecoach.adapters.clock import ScaledClock
 from voicecoach.adapters.display import TerminalDisplay
 from voicecoach.adapters.text import TextListener, TextSpeaker, lines_from
 from voicecoach.adapters.transcript import TranscriptWriter
+from voicecoach.adapters.voice_lock import VoiceBusy, VoiceLock
 from voicecoach.coach.catalogue import PlanItem
 from voicecoach.dialogue.conversation import AskingPolicy, Conversation
 from voicecoach.dialogue.device_return import DEVICE_WAIT_SECONDS, DeviceReturn
@@ -96,8 +97,30 @@ def run(
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    human = stderr if settings.json else stdout
     folder = data_dir(settings.data_dir)
+    lock = None if settings.text else _voice_lock(folder)
+    try:
+        return _run(command, settings, plan, folder, stdin=stdin, stdout=stdout, stderr=stderr, sinks=sinks,
+                    wall_clock=wall_clock)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _voice_lock(folder: Path) -> VoiceLock:
+    """One voice session per data folder (a second would talk over the first and hear it as the person)."""
+    try:
+        return VoiceLock.take(folder)
+    except VoiceBusy as err:
+        raise SetupError(str(err)) from None
+    except OSError as err:
+        raise SetupError(f"Cannot use the data folder {folder}: {err.strerror or err}") from err
+
+
+def _run(command: str, settings: Settings, plan: Sequence[PlanItem], folder: Path, *, stdin: IO[str],
+         stdout: IO[str], stderr: IO[str], sinks: Sequence[EventSink],
+         wall_clock: Callable[[], datetime] | None) -> SessionReport:
+    human = stderr if settings.json else stdout
     transcript = _open_transcript(settings.transcript)
     clock = ScaledClock(settings.time_scale)
     voice = None if settings.text else _open_voice(settings, clock, stderr)

@@ -162,7 +162,11 @@ class Conversation:
     @property
     def lead(self) -> float:
         """How long before a deadline the speaker must be given a count or a cue."""
-        return self.speaker.lead_seconds
+        try:
+            return self.speaker.lead_seconds
+        except DeviceLost as lost:  # dealt with at the next listen, which comes at once
+            self._defer(lost)
+            return 0.0
 
     def ask(self, question: Question) -> Answer | int | None:
         """Ask until understood or out of attempts; returns the answer (None: no number given)."""
