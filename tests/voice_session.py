@@ -50,15 +50,13 @@ class VoiceSession:
         self.data = self.workdir / "data"
         self.environ = {**os.environ, "PULSE_SERVER": self.pulse.server, "VOICECOACH_DATA_DIR": str(self.data),
                         **self.env}
-        self.user = SimulatedUser(self.transcript, self.answers, self.workdir, commands=self.commands)
+        self.user = SimulatedUser(self.transcript, self.answers, self.workdir, commands=self.commands,
+                                  server=self.pulse.server)
         self.process: subprocess.Popen[str] | None = None
         self.stdout = self.stderr = ""
 
     def start(self) -> VoiceSession:
         """Start the person, then the coach."""
-        saved = os.environ.get("PULSE_SERVER")
-        os.environ["PULSE_SERVER"] = self.pulse.server  # the person's paplay reaches this server
-        self._saved = saved
         self.user.start()
         self.process = subprocess.Popen(
             [str(SCRIPT), *self.args, "--transcript", str(self.transcript), "--no-display", "--json"],
@@ -108,10 +106,6 @@ class VoiceSession:
                 self.process.kill()
                 self.process.communicate()
             self.user.stop()
-            if self._saved is None:
-                os.environ.pop("PULSE_SERVER", None)
-            else:
-                os.environ["PULSE_SERVER"] = self._saved
         return self.process.returncode, self.stderr
 
     def summary(self) -> dict[str, Any]:
