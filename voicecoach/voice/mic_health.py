@@ -26,9 +26,9 @@ class HealthSettings:
     silent_seconds: float = 2.0
     """This much digital silence (frames of exact zeros, not broken by real sound outside the coach's
     own playback) means the microphone gives no sound: unplugged, moved to an empty source, or muted."""
-    stall_seconds: float = 3.0
+    stall_seconds: float = 5.0
     """No frames at all for this long (real time) means the stream stalled (PulseAudio moving a stream
-    stalls it for up to ~1.8 s, measured)."""
+    stalls it for up to ~1.8 s, measured; a loaded machine can hold the reader up for seconds)."""
     back_seconds: float = 0.3
     """After a loss, real sound outside the coach's playback for this long means the microphone is back."""
     reopen_every_seconds: float = 1.0

@@ -27,6 +27,10 @@ from voicecoach.voice.spotter import SpeakerAwareSpotter, Spotted
 RATE = 16000
 FRAME_SAMPLES = 480
 """30 ms frames at 16 kHz."""
+WATCH_EVERY = 0.2
+"""How often the stall watchdog looks (seconds)."""
+STARVED = 1.0
+"""A watchdog look this late means the whole process was held up: a gap in frames then proves nothing."""
 
 
 class EchoWindow(Protocol):
@@ -227,8 +231,12 @@ class Capture:
         ``reopen``, a new reader on a new stream takes over (the stalled one closes its stream and ends
         if its read ever returns)."""
         stall = self.health.settings.stall_seconds
-        while not self._stop.wait(0.2):
-            if self._opening or self.wall() - self._last_frame < stall:
+        tick = self.wall()
+        while not self._stop.wait(WATCH_EVERY):
+            previous, tick = tick, self.wall()
+            if tick - previous > STARVED:  # this process got no CPU for a while (a loaded machine, a long
+                self._last_frame = max(self._last_frame, tick - WATCH_EVERY)  # decode): not the microphone
+            if self._opening or tick - self._last_frame < stall:
                 continue
             self._lose(f"no sound came from it for {stall:g} seconds")
             self._last_frame = self.wall()
