@@ -251,6 +251,7 @@ class Conversation:
         expect = _EXPECT[QuestionKind.READY]
         self.emit(Asked(id="READY", text=prompt, attempt=1))
         self.say(prompt)
+        self._returned = None  # the prompt was (said again and) is waited on now
         while True:
             try:
                 heard = self._listen(expect, None)
