@@ -175,3 +175,100 @@ def test_a_real_room_never_loses_the_microphone_and_the_coach_s_voice_on_zeros_d
     assert changes[:1] == [Change.LOST]
     assert push(health, NOISE, 30, echo=True) == []  # still only its own voice: not back
     assert push(health, NOISE, 10) == [Change.BACK]
+
+
+class Stream:
+    """A microphone stream of room noise that fails after ``frames`` reads (None: never), paced a little."""
+
+    def __init__(self, frames=None, *, silent=False):
+        self.frames, self.silent, self.reads, self.closed = frames, silent, 0, False
+
+    def read(self, size):
+        import time  # noqa: PLC0415
+
+        time.sleep(0.002)
+        self.reads += 1
+        if self.frames is not None and self.reads > self.frames:
+            raise OSError(-9999, "Unanticipated host error")
+        return (ZEROS if self.silent else NOISE)[:size].astype("<i2").tobytes()
+
+    def close(self):
+        self.closed = True
+
+
+def items_until(capture, kinds, timeout=5.0):
+    """Queue items up to and including the first of ``kinds`` (Lost, Back)."""
+    import time  # noqa: PLC0415
+
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        item = capture.next_segment(0.1)
+        if item is not None:
+            seen.append(type(item).__name__)
+            if type(item).__name__ in kinds:
+                return seen
+    raise AssertionError(f"none of {kinds} came; saw {seen}")
+
+
+def test_capture_reopens_a_failed_stream_and_reports_lost_then_back():
+    from voicecoach.voice.errors import VoiceError  # noqa: PLC0415
+    from voicecoach.voice.microphone import Capture  # noqa: PLC0415
+
+    first = Stream(frames=20)
+    attempts = []
+
+    def reopen():
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise VoiceError("no such device yet")  # tried again a little later
+        return Stream()
+
+    capture = Capture(first, reopen=reopen, health=HealthSettings(reopen_every_seconds=0.01)).start()
+    try:
+        assert items_until(capture, {"Lost"})[-1] == "Lost"
+        assert not capture.working and first.closed
+        assert items_until(capture, {"Back"})[-1] == "Back"
+        assert capture.working and len(attempts) == 3
+    finally:
+        capture.stop()
+
+
+def test_capture_of_a_stream_gone_digitally_silent_reports_it_lost():
+    from voicecoach.voice.microphone import Capture  # noqa: PLC0415
+
+    capture = Capture(Stream(silent=True), health=HealthSettings(silent_seconds=0.3)).start()
+    try:
+        assert items_until(capture, {"Lost"})[-1] == "Lost"
+        assert not capture.wait_until_working(0.1)
+    finally:
+        capture.stop()
+
+
+class StallingStream(Stream):
+    """Blocks (as a stalled stream does) after ``frames`` reads, until released."""
+
+    def __init__(self, frames):
+        super().__init__()
+        import threading  # noqa: PLC0415
+
+        self.after, self.release = frames, threading.Event()
+
+    def read(self, size):
+        if self.reads >= self.after:
+            self.release.wait(10)
+            raise OSError(-9999, "closed")
+        return super().read(size)
+
+
+def test_a_stalled_stream_is_lost_after_the_stall_time_and_replaced_by_a_new_one():
+    from voicecoach.voice.microphone import Capture  # noqa: PLC0415
+
+    stalled = StallingStream(frames=10)
+    capture = Capture(stalled, reopen=Stream, health=HealthSettings(stall_seconds=0.5)).start()
+    try:
+        seen = items_until(capture, {"Lost"})
+        assert seen[-1] == "Lost"
+        assert items_until(capture, {"Back"})[-1] == "Back"  # a new stream took over while the old one hangs
+    finally:
+        stalled.release.set()
+        capture.stop()
