@@ -133,7 +133,10 @@ def run(minutes: float, workdir: Path, server: str, exercises: list[str], *, set
 def _run(minutes: float, workdir: Path, server: str, exercises: list[str], sets: int | None) -> dict[str, Any]:
     sets = sets or max(1, round(minutes * 60 / SECONDS_PER_SET))
     transcript = workdir / "transcript.jsonl"
-    user = SimulatedUser(transcript, {"PAIN_BEFORE": "three", "PAIN_AFTER": "two"}, workdir).start()
+    # Only the pain questions are planned; a "stop" the coach hears anyway (a false stop) is answered
+    # "not worse" and "carry on", so the soak goes on, and it is counted.
+    answers = {"PAIN_BEFORE": "three", "PAIN_AFTER": "two", "WORSE": "no", "CARRY_ON": "yes", "DEVICE_BACK": "yes"}
+    user = SimulatedUser(transcript, answers, workdir).start()
     env = {**os.environ, "PULSE_SERVER": server, "VOICECOACH_DATA_DIR": str(workdir / "data")}
     recorder = MonitorRecorder("speaker.monitor")
     began = time.monotonic()
@@ -162,6 +165,8 @@ def _run(minutes: float, workdir: Path, server: str, exercises: list[str], sets:
     figures = summarise(samples, errors, sum(e["type"] == "count" for e in events), history=history,
                         summary=summary, exit_code=coach.returncode)
     figures["sets"] = sets
+    figures["commands_heard"] = [e["name"] for e in events if e["type"] == "command"]
+    figures["device_faults"] = [(e["state"], e["devices"]) for e in events if e["type"] == "device"]
     figures["traceback"] = "Traceback" in err
     figures["rss_samples"] = [(round(s["t"]), s["rss_mib"], s["threads"]) for s in samples]
     figures["count_errors_ms"] = [(round(t, 1), round(1000 * e, 1)) for t, e in errors]
@@ -203,6 +208,8 @@ def main() -> int:
         ("last fifth median (ms)", counts["last_fifth_median_ms"]),
         ("drift (ms / 10 min)", counts["drift_ms_per_10_min"]),
         ("history sessions / how", f"{history['sessions']}/{history['how']}"),
+        ("commands heard (none said)", len(figures["commands_heard"])),
+        ("device faults", len(figures["device_faults"])),
     ]
     for name, value in rows:
         print(f"{name:<34}{value!s:>14}")
