@@ -158,6 +158,9 @@ def _run(minutes: float, workdir: Path, server: str, exercises: list[str], sets:
     recording, t0 = recorder.stop()
     user.stop()
     events = [json.loads(line) for line in transcript.read_text().splitlines()]
+    keep = os.environ.get("SOAK_KEEP_TRANSCRIPT")
+    if keep:
+        Path(keep).write_text(transcript.read_text())
     errors = count_errors(events, user.session_to_monotonic(), recording, t0)
     history = json.loads(subprocess.run([str(SCRIPT), "history", "--json"], capture_output=True, text=True,
                                         env=env, check=True).stdout)
