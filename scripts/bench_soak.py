@@ -69,14 +69,34 @@ def slope_per_10_min(points: list[tuple[float, float]]) -> float:
     return 0.0 if den == 0 else 600 * sum((t - mt) * (v - mv) for t, v in zip(ts, vs, strict=True)) / den
 
 
-def count_errors(events: list[dict[str, Any]], offset: float, recording: Any, t0: float) -> list[tuple[float, float]]:
+class StampedRecorder(MonitorRecorder):
+    """MonitorRecorder keeping each chunk's arrival, so that a position in a long recording is timed by
+    the chunks around it: the sink's sample clock and time.monotonic() differ by ~100 ppm (measured in a
+    23-minute soak: 130 ms), so one anchor for the whole recording would show that as a drift."""
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        self.arrivals: list[tuple[float, int]] = []
+        while chunk := self._process.stdout.read1(4096):
+            self._chunks.append(chunk)
+            self._bytes += len(chunk)
+            self.arrivals.append((time.monotonic(), self._bytes // 2))
+
+    def time_of(self, position: float, around: float = 20.0) -> float:
+        """The monotonic time of ``position`` seconds into the recording (anchored within ``around`` s)."""
+        near = [at - n / self.rate for at, n in self.arrivals if abs(n / self.rate - position) <= around]
+        return min(near) + position
+
+
+def count_errors(events: list[dict[str, Any]], offset: float, recording: Any,
+                 recorder: StampedRecorder) -> list[tuple[float, float]]:
     """(session time, onset - deadline in seconds) for each count found in the recording."""
-    found = onsets(recording)
+    found = [recorder.time_of(t) for t in onsets(recording)]
     out = []
     for event in events:
         if event["type"] != "count":
             continue
-        due = event["scheduled"] + offset - t0  # seconds into the recording
+        due = event["scheduled"] + offset  # monotonic
         near = [t for t in found if abs(t - due) <= WINDOW]
         if near:
             out.append((event["scheduled"], min(near, key=lambda t: abs(t - due)) - due))
@@ -138,7 +158,7 @@ def _run(minutes: float, workdir: Path, server: str, exercises: list[str], sets:
     answers = {"PAIN_BEFORE": "three", "PAIN_AFTER": "two", "WORSE": "no", "CARRY_ON": "yes", "DEVICE_BACK": "yes"}
     user = SimulatedUser(transcript, answers, workdir).start()
     env = {**os.environ, "PULSE_SERVER": server, "VOICECOACH_DATA_DIR": str(workdir / "data")}
-    recorder = MonitorRecorder("speaker.monitor")
+    recorder = StampedRecorder("speaker.monitor")
     began = time.monotonic()
     coach = subprocess.Popen(
         [str(SCRIPT), "exercise", *exercises, "--sets", str(sets), "--transcript", str(transcript),
@@ -155,13 +175,13 @@ def _run(minutes: float, workdir: Path, server: str, exercises: list[str], sets:
     watcher.start()
     out, err = coach.communicate(timeout=minutes * 60 * 3 + 600)
     watcher.join(10)
-    recording, t0 = recorder.stop()
+    recording, _ = recorder.stop()
     user.stop()
     events = [json.loads(line) for line in transcript.read_text().splitlines()]
     keep = os.environ.get("SOAK_KEEP_TRANSCRIPT")
     if keep:
         Path(keep).write_text(transcript.read_text())
-    errors = count_errors(events, user.session_to_monotonic(), recording, t0)
+    errors = count_errors(events, user.session_to_monotonic(), recording, recorder)
     history = json.loads(subprocess.run([str(SCRIPT), "history", "--json"], capture_output=True, text=True,
                                         env=env, check=True).stdout)
     summary = json.loads(out) if out.strip() else {}
