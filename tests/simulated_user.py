@@ -4,6 +4,7 @@ listens, speaks an answer (espeak-ng audio played into the PulseAudio sink the m
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import threading
 import time
@@ -39,6 +40,8 @@ class SimulatedUser:
     seen: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
     """(monotonic time it was read, event) for every event of the transcript."""
     voice_rate: int = 140
+    server: str | None = None
+    """The PULSE_SERVER to speak into (None: this process's own), so several rooms can run at once."""
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -61,7 +64,8 @@ class SimulatedUser:
         write_wav(wav, clip)
         self.spoken.append((time.monotonic(), label, words))
         self.durations.append(clip.seconds)
-        subprocess.run(["paplay", f"--device={self.device}", str(wav)], check=True, timeout=30)
+        env = None if self.server is None else {**os.environ, "PULSE_SERVER": self.server}
+        subprocess.run(["paplay", f"--device={self.device}", str(wav)], check=True, timeout=30, env=env)
 
     def answer_for(self, question: str, text: str) -> str:
         """What this person says to a question: their answer, or for "I heard X. Is that right?"

@@ -88,7 +88,7 @@ def test_losing_the_sound_server_mid_hold_saves_the_session_and_says_what_to_do(
     saved = os.environ.get("PULSE_SERVER")
     os.environ["PULSE_SERVER"] = server.server  # the simulated person's paplay reaches this server
     user = SimulatedUser(transcript, {"PAIN_BEFORE": "three"}, tmp_path).start()
-    env = {**os.environ, "VOICECOACH_DATA_DIR": str(data)}
+    env = {**os.environ, "VOICECOACH_DATA_DIR": str(data), "VOICECOACH_DEVICE_WAIT": "2"}
     coach = subprocess.Popen(
         [str(SCRIPT), "exercise", "bridge", "--reps", "1", "--transcript", str(transcript), "--no-display"],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,

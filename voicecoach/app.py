@@ -17,8 +17,10 @@ from voicecoach.adapters.clock import ScaledClock
 from voicecoach.adapters.display import TerminalDisplay
 from voicecoach.adapters.text import TextListener, TextSpeaker, lines_from
 from voicecoach.adapters.transcript import TranscriptWriter
+from voicecoach.adapters.voice_lock import VoiceBusy, VoiceLock
 from voicecoach.coach.catalogue import PlanItem
 from voicecoach.dialogue.conversation import AskingPolicy, Conversation
+from voicecoach.dialogue.device_return import DEVICE_WAIT_SECONDS, DeviceReturn
 from voicecoach.events import Emitter, EventSink
 from voicecoach.history.link import HistoryLink, attach
 from voicecoach.history.store import HistoryError
@@ -105,8 +107,30 @@ def run(
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    human = stderr if settings.json else stdout
     folder = data_dir(settings.data_dir)
+    lock = None if settings.text else _voice_lock(folder)
+    try:
+        return _run(command, settings, plan, folder, stdin=stdin, stdout=stdout, stderr=stderr, sinks=sinks,
+                    wall_clock=wall_clock)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _voice_lock(folder: Path) -> VoiceLock:
+    """One voice session per data folder (a second would talk over the first and hear it as the person)."""
+    try:
+        return VoiceLock.take(folder)
+    except VoiceBusy as err:
+        raise SetupError(str(err)) from None
+    except OSError as err:
+        raise SetupError(f"Cannot use the data folder {folder}: {err.strerror or err}") from err
+
+
+def _run(command: str, settings: Settings, plan: Sequence[PlanItem], folder: Path, *, stdin: IO[str],
+         stdout: IO[str], stderr: IO[str], sinks: Sequence[EventSink],
+         wall_clock: Callable[[], datetime] | None) -> SessionReport:
+    human = stderr if settings.json else stdout
     transcript = _open_transcript(settings.transcript)
     clock = ScaledClock(settings.time_scale)
     voice = None if settings.text else _open_voice(settings, clock, stderr)
@@ -125,6 +149,10 @@ def run(
             display = _display(human, clock)
             emit.add(display)
         conversation = _conversation(voice, clock, emit, stdin, human)
+        if voice is not None and voice.watch is not None:
+            conversation.device_return = DeviceReturn(
+                voice.watch, device_wait_seconds(stderr),
+                notify=(lambda line: None) if display is not None else _printer(human))
         report = Session(conversation, history.context, since_start=emit.since_start,
                          progression=history.progression).run(command, plan)
     finally:
@@ -174,6 +202,29 @@ def _conversation(voice: VoiceRig | None, clock: ScaledClock, emit: Emitter, std
         policy=AskingPolicy(answer_timeout_seconds=VOICE_ANSWER_TIMEOUT_SECONDS),
         keyboard=typed if _is_terminal(stdin) else None,
     )
+
+
+def device_wait_seconds(stderr: IO[str]) -> float:
+    """How long a sound device lost mid-session is waited for: VOICECOACH_DEVICE_WAIT seconds, else a minute."""
+    raw = os.environ.get("VOICECOACH_DEVICE_WAIT")
+    if raw is None:
+        return DEVICE_WAIT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        print(f"voicecoach: VOICECOACH_DEVICE_WAIT={raw!r} is not a number of seconds from 0 to 3600; "
+              f"waiting {DEVICE_WAIT_SECONDS:g} seconds for a lost device", file=stderr, flush=True)
+        return DEVICE_WAIT_SECONDS
+    return seconds
+
+
+def _printer(stream: IO[str]) -> Callable[[str], None]:
+    def show(line: str) -> None:
+        print(f"voicecoach: {line}", file=stream, flush=True)
+
+    return show
 
 
 def _display(stream: IO[str], clock: ScaledClock) -> TerminalDisplay:

@@ -208,6 +208,18 @@ class LevelChanged(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DeviceFault(Event):
+    """Voice mode: a sound device stopped working (``lost``), works again (``back``), or did not come
+    back in time (``gone``)."""
+
+    type: ClassVar[str] = "device"
+    state: str
+    devices: tuple[str, ...]
+    """The devices concerned, in words ("microphone", "speaker")."""
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PlanMade(Event):
     """Today's plan, as it will be coached (after any progression): one dict per plan item."""
 

@@ -68,6 +68,29 @@ class DeviceLost(Exception):
     The message says what happened and what to do, in words for the user.
     """
 
+    device: str = "sound device"
+    """Which device, in words: "microphone", "speaker"."""
+
+
+class DeviceReturned(Exception):
+    """A lost sound device works again and the person chose to carry on: what was under way (a hold,
+    a rest, a question) starts again where it was."""
+
+    def __init__(self, away_seconds: float) -> None:
+        super().__init__(f"the device was away for {away_seconds:.1f} s")
+        self.away_seconds = away_seconds
+        """Coach-clock seconds from the loss to the person's "yes" (a rest is extended by this)."""
+
+
+class DeviceWatch(Protocol):
+    """Voice mode: knows which sound devices are failing and waits for them to work again."""
+
+    def failing(self) -> tuple[str, ...]:
+        """The devices not working now, in words ("microphone", "speaker"); empty when all work."""
+
+    def wait_for_return(self, seconds: float) -> bool:
+        """True once every device works again; False when ``seconds`` (real time) pass first."""
+
 
 class Speaker(Protocol):
     """Something that speaks: a voice, or a terminal that prints."""

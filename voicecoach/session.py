@@ -246,6 +246,7 @@ class Session:
         return score
 
     def _say_quietly(self, text: str) -> None:
-        """Say a closing line when the speaker itself may be what failed."""
+        """Say a closing line when the speaker itself may be what failed (not waiting for it again)."""
+        self.talk.device_return = None
         with contextlib.suppress(Exception):  # the session is ending; the message is a courtesy
             self.talk.say(text)

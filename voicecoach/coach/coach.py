@@ -15,7 +15,7 @@ from voicecoach.dialogue.conversation import Conversation, Question
 from voicecoach.dialogue.understanding import Answer, Command, CommandWord
 from voicecoach.endings import How, SessionOver
 from voicecoach.events import CommandHeard, Count, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
-from voicecoach.ports import Sound
+from voicecoach.ports import DeviceReturned, Sound
 
 
 class SkipExercise(Exception):
@@ -233,7 +233,10 @@ class ExerciseCoach:
     def _wait(self, deadline: float) -> Interruption:
         """Listen for commands until the deadline, acting on each at once."""
         while True:
-            word = self.talk.hear_command(deadline)
+            try:
+                word = self.talk.hear_command(deadline)
+            except DeviceReturned as back:  # a lost sound device came back: start the hold or rep again
+                return Interruption(resumed=True, paused_seconds=back.away_seconds)
             if word is None:
                 return Interruption()
             before = self.clock.now()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum, auto
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from voicecoach import data
 from voicecoach.dialogue.narrowing import Narrowing, spoken_number
@@ -18,7 +18,21 @@ from voicecoach.dialogue.question import EXPECT, AskingPolicy, Question, Questio
 from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, normalise, understand, words
 from voicecoach.endings import How, SessionOver
 from voicecoach.events import Answered, Asked, EventSink, Heard, Listening, Said
-from voicecoach.ports import Clock, Expect, InputClosed, Listener, Sound, Speaker, Utterance, Vocabulary
+from voicecoach.ports import (
+    Clock,
+    DeviceLost,
+    DeviceReturned,
+    Expect,
+    InputClosed,
+    Listener,
+    Sound,
+    Speaker,
+    Utterance,
+    Vocabulary,
+)
+
+if TYPE_CHECKING:
+    from voicecoach.dialogue.device_return import DeviceReturn
 
 
 class _Again(Enum):
@@ -53,25 +67,64 @@ class Conversation:
     keyboard: Listener | None = None
     """Voice mode: where a safety question that stays unclear is finally answered by typing."""
     phrases: dict[str, Any] = field(default_factory=lambda: data.load("phrases")["asking"])
+    device_return: DeviceReturn | None = None
+    """Voice mode: a lost device is waited for and the person offered to carry on (None: a loss ends
+    the session)."""
+    _lost: DeviceLost | None = field(default=None, init=False)
+    """A device lost while a count or cue was queued: dealt with at the next listen."""
+    _returned: float | None = field(default=None, init=False)
+    """A device came back during a sentence: the next background listen restarts what was under way."""
 
     def say(self, text: str) -> None:
-        """Say a sentence."""
+        """Say a sentence (again, after a lost speaker came back and the person chose to carry on)."""
         self.emit(Said(text=text))
-        self.speaker.say(text)
+        while True:
+            try:
+                self.speaker.say(text)
+                return
+            except DeviceLost as lost:
+                try:
+                    self._recover(lost)
+                except DeviceReturned as back:
+                    self._returned = back.away_seconds
+                    self.emit(Said(text=text))
 
     def say_at(self, deadline: float, text: str) -> None:
         """Say a short cue at a deadline."""
         self.emit(Said(text=text))
-        self.speaker.say_at(deadline, text)
+        try:
+            self.speaker.say_at(deadline, text)
+        except DeviceLost as lost:
+            self._defer(lost)
 
     def cue(self, sound: Sound, deadline: float | None = None) -> None:
         """Play a cue sound (now, or at a deadline)."""
-        self.speaker.cue(sound, deadline)
+        try:
+            self.speaker.cue(sound, deadline)
+        except DeviceLost as lost:
+            self._defer(lost)
+
+    def _defer(self, lost: DeviceLost) -> None:
+        """A count or cue could not be queued: the coach goes on to listen, where the loss is dealt with."""
+        if self.device_return is None:
+            raise lost
+        self._lost = self._lost or lost
+
+    def _recover(self, lost: DeviceLost) -> NoReturn:
+        """Wait for the device (raises DeviceReturned, SessionOver or DeviceLost); without a way to wait,
+        the loss ends the session."""
+        if self.device_return is None:
+            raise lost
+        self.device_return.recover(self, lost)
 
     @property
     def lead(self) -> float:
         """How long before a deadline the speaker must be given a count or a cue."""
-        return self.speaker.lead_seconds
+        try:
+            return self.speaker.lead_seconds
+        except DeviceLost as lost:  # dealt with at the next listen, which comes at once
+            self._defer(lost)
+            return 0.0
 
     def ask(self, question: Question) -> Answer | int | None:
         """Ask until understood or out of attempts; returns the answer (None: no number given)."""
@@ -118,7 +171,12 @@ class Conversation:
 
         Always with a deadline: listening in the background (answers kept for the next question) with
         no end would wait for ever on a line that is not a command (the pause hang of issue 13).
+        Raises DeviceReturned when a lost device came back and the person chose to carry on: the hold,
+        repetition or rest under way starts again where it was.
         """
+        if self._returned is not None:
+            away, self._returned = self._returned, None
+            raise DeviceReturned(away)
         while True:
             heard = self._listen(_COMMANDS_ONLY, until)
             if heard is None:
@@ -135,7 +193,11 @@ class Conversation:
         expect = EXPECT[question.kind]
         timeout = self.policy.answer_timeout_seconds
         until = None if timeout is None else self.clock.now() + timeout
-        heard = self._listen(expect, until)
+        self._returned = None  # the question was (said again and) is asked now
+        try:
+            heard = self._listen(expect, until)
+        except DeviceReturned:
+            return _AGAIN
         if heard is None:
             return None
         utterance, meaning = heard
@@ -180,8 +242,13 @@ class Conversation:
         expect = EXPECT[QuestionKind.READY]
         self.emit(Asked(id="READY", text=prompt, attempt=1))
         self.say(prompt)
+        self._returned = None  # the prompt was (said again and) is waited on now
         while True:
-            heard = self._listen(expect, None)
+            try:
+                heard = self._listen(expect, None)
+            except DeviceReturned:
+                self.say(prompt)
+                continue
             if heard is None:
                 continue
             utterance, meaning = heard
@@ -205,7 +272,11 @@ class Conversation:
         started = self.clock.now()
         self.say(talk["paused"])
         while True:
-            heard = self._listen(_PAUSED, None)
+            try:
+                heard = self._listen(_PAUSED, None)
+            except DeviceReturned:
+                self.say(talk["paused"])
+                continue
             if heard is None:
                 continue
             utterance, meaning = heard
@@ -274,9 +345,15 @@ class Conversation:
 
     def _listen(self, expect: Expect, until: float | None) -> tuple[Utterance, Meaning | None] | None:
         """The next utterance and what it means (None for speech the recogniser rejected)."""
+        if self._lost is not None:
+            lost, self._lost = self._lost, None
+            self._recover(lost)
         if not expect.background:
             self.emit(Listening(expect=tuple(sorted(v.value for v in expect.vocabularies))))
-        utterance = self.listener.listen(expect, until)
+        try:
+            utterance = self.listener.listen(expect, until)
+        except DeviceLost as lost:
+            self._recover(lost)
         if utterance is None:
             return None
         return utterance, None if utterance.rejected else understand(utterance.text, expect)

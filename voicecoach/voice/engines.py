@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -35,10 +37,30 @@ def pocketsphinx() -> SpeechRecogniser:
     from voicecoach.voice.recognition import Recogniser, RecogniserUnavailable  # noqa: PLC0415
 
     chosen = os.environ.get(POCKETSPHINX_ENV)
+    model_dir = Path(chosen) if chosen else None
     try:
-        return Recogniser(model_dir=Path(chosen) if chosen else None)
+        _probe_pocketsphinx(model_dir)
+        return Recogniser(model_dir=model_dir)
     except RecogniserUnavailable as err:
         raise VoiceError(str(err)) from err
+
+
+def _probe_pocketsphinx(model_dir: Path | None) -> None:
+    """Load the model once in a child process first: pocketsphinx ends the whole process (exit 1, a
+    "FATAL" line) on a damaged model file instead of raising, which would lose the session and its message."""
+    from voicecoach.voice.recognition import RecogniserUnavailable  # noqa: PLC0415
+
+    code = ("import sys; from pathlib import Path; from voicecoach.voice.recognition import Recogniser; "
+            "Recogniser(model_dir=Path(sys.argv[1]) if sys.argv[1] else None)")
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(model_dir or "")], capture_output=True, text=True,
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise RecogniserUnavailable(f"pocketsphinx could not be tried ({err})") from err
+    if done.returncode != 0:
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        last = lines[-1] if lines else f"exit code {done.returncode}"
+        raise RecogniserUnavailable(f"pocketsphinx failed to load its model ({last})")
 
 
 def open_recogniser(engine: str, warn: Warn) -> SpeechRecogniser:

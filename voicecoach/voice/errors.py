@@ -24,5 +24,14 @@ class UnknownVoice(VoiceError):
 class OutputDeviceError(VoiceError, DeviceLost):
     """No sound output device, or it failed (PortAudio error, device lost mid-session).
 
-    Also a :class:`DeviceLost`, so a speaker that fails mid-session ends the session as interrupted.
+    Also a :class:`DeviceLost`, so a speaker that fails mid-session is waited for, then ends the
+    session as interrupted if it does not come back.
     """
+
+    device = "speaker"
+
+
+class MicrophoneLost(VoiceError, DeviceLost):
+    """The microphone stopped giving sound mid-session (a read error, a stall, or digital silence)."""
+
+    device = "microphone"

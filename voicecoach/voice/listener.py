@@ -7,8 +7,9 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from voicecoach.ports import DeviceLost, Expect, Utterance, Vocabulary
-from voicecoach.voice.microphone import Capture, Lost
+from voicecoach.ports import Expect, Utterance, Vocabulary
+from voicecoach.voice.errors import MicrophoneLost
+from voicecoach.voice.microphone import Back, Capture, Lost
 from voicecoach.voice.pcm import Clip
 from voicecoach.voice.segmenter import Segment
 from voicecoach.voice.spotter import Spotted
@@ -78,7 +79,9 @@ class VoiceListener:
             if item is None:
                 return None
             if isinstance(item, Lost):
-                raise DeviceLost(LOST_MESSAGE.format(reason=item.reason))
+                raise MicrophoneLost(LOST_MESSAGE.format(reason=item.reason))
+            if isinstance(item, Back):  # a loss already dealt with (the recovery waits on the capture itself)
+                continue
             if isinstance(item, Spotted):
                 log.debug("spotted %r at %.2f (listening since %.2f, background=%s)", item.word, item.at, began,
                           expect.background)

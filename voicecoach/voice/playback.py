@@ -119,6 +119,14 @@ class Player:
             self.log.add(start, end)
         return Playback(start, end, max(0.0, start - wanted) if at is not None else 0.0, self.sink)
 
+    def replace_sink(self, sink: Sink) -> Sink:
+        """Play on ``sink`` from now on (the device reopened after a loss); returns the old sink, to be
+        closed. What was queued on the old one is not played again."""
+        with self._lock:
+            old, self.sink = self.sink, sink
+            self._busy_until = float("-inf")
+        return old
+
     def wait(self) -> None:
         """Return once everything queued has been played out."""
         with self._lock:

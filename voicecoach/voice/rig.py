@@ -7,11 +7,13 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from voicecoach.voice.device_watch import VoiceDeviceWatch
 from voicecoach.voice.devices import choose, list_devices
 from voicecoach.voice.engines import open_recogniser
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import RealClock, SpeechRecogniser, VoiceListener
-from voicecoach.voice.microphone import Capture, Microphone
+from voicecoach.voice.microphone import Capture, FrameSource, Microphone
+from voicecoach.voice.playback import DeviceSink, Sink
 from voicecoach.voice.speaker import VoiceSpeaker, build_speaker
 from voicecoach.voice.spotter import SpeakerAwareSpotter, StopSpotter
 
@@ -40,13 +42,13 @@ class VoiceRig:
     microphone: Microphone
     mic_name: str = ""
     speaker_name: str = ""
+    watch: VoiceDeviceWatch | None = None
+    """Which devices fail, and waiting for them to come back (see dialogue/device_return.py)."""
 
     def close(self) -> None:
         """Stop listening and playing; never raises (the session is over either way)."""
         with contextlib.suppress(Exception):
-            self.capture.stop()
-        with contextlib.suppress(Exception):
-            self.microphone.close()
+            self.capture.stop()  # closes the microphone's stream
         with contextlib.suppress(Exception):
             self.speaker.close()
 
@@ -73,6 +75,19 @@ def open_voice(
     except VoiceError:
         speaker.close()
         raise
-    capture = Capture(microphone, echo=speaker.log, spotter=SpeakerAwareSpotter(StopSpotter())).start()
+    capture = Capture(microphone, echo=speaker.log, spotter=SpeakerAwareSpotter(StopSpotter()),
+                      reopen=lambda: _reopen_microphone(options.mic)).start()
     listener = VoiceListener(capture, recogniser, clock)
-    return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name)
+    watch = VoiceDeviceWatch(capture, speaker.player, lambda: _reopen_speaker(options.speaker))
+    return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name, watch)
+
+
+def _reopen_microphone(wanted: str | None) -> FrameSource:
+    """The chosen microphone opened again (after a loss); VoiceError while it cannot be."""
+    return Microphone(choose(list_devices(), wanted, output=False).index)
+
+
+def _reopen_speaker(wanted: str | None) -> Sink:
+    """The chosen speaker opened again (after a loss); VoiceError while it cannot be."""
+    return DeviceSink(device=choose(list_devices(), wanted, output=True).index)
+
