@@ -42,7 +42,7 @@ def pocketsphinx() -> SpeechRecogniser:
         _probe_pocketsphinx(model_dir)
         return Recogniser(model_dir=model_dir)
     except RecogniserUnavailable as err:
-        raise VoiceError(str(err)) from err
+        raise VoiceError(f"The speech recogniser could not start: {err}") from err
 
 
 def _probe_pocketsphinx(model_dir: Path | None) -> None:
