@@ -15,6 +15,7 @@ import platformdirs
 
 from voicecoach.adapters.clock import ScaledClock
 from voicecoach.adapters.display import TerminalDisplay
+from voicecoach.adapters.queued import QueuedSinks
 from voicecoach.adapters.text import TextListener, TextSpeaker, lines_from
 from voicecoach.adapters.transcript import TranscriptWriter
 from voicecoach.coach.catalogue import PlanItem
@@ -105,19 +106,21 @@ def run(
     except SetupError:
         _close(voice, transcript)
         raise
-    emit = Emitter(clock.now, list(sinks))
+    background = QueuedSinks()  # the history, the transcript and the display never hold up a count
+    emit = Emitter(clock.now, [*sinks, background])
     display = None
     try:
-        history.connect(emit)
+        history.connect(background)
         if transcript is not None:
-            emit.add(TranscriptWriter(transcript))
+            background.add(TranscriptWriter(transcript))
         if voice is not None and settings.display:
             display = _display(human, clock)
-            emit.add(display)
+            background.add(display)
         conversation = _conversation(voice, clock, emit, stdin, human)
         report = Session(conversation, history.context, since_start=emit.since_start,
                          progression=history.progression).run(command, plan)
     finally:
+        background.close()
         if display is not None:
             display.close()
         history.close()

@@ -102,13 +102,17 @@ class Conversation:
         self.speaker.say(text)
 
     def say_at(self, deadline: float, text: str) -> None:
-        """Say a short cue at a deadline."""
-        self.emit(Said(text=text))
+        """Say a short cue at a deadline: the sound is scheduled first, then the sinks are told."""
         self.speaker.say_at(deadline, text)
+        self.emit(Said(text=text))
 
     def cue(self, sound: Sound, deadline: float | None = None) -> None:
         """Play a cue sound (now, or at a deadline)."""
         self.speaker.cue(sound, deadline)
+
+    def hush(self) -> None:
+        """Fall silent at once: what plays and what is queued (a count) is cut."""
+        self.speaker.hush()
 
     @property
     def lead(self) -> float:

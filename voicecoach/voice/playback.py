@@ -43,6 +43,9 @@ class Sink(Protocol):
     def sleep_until(self, t: float) -> None:
         """Wait until the sink's clock reaches ``t``; raises OutputDeviceError if the device failed."""
 
+    def cut(self) -> float:
+        """Drop every sample not yet handed to the device; returns the time silence is heard."""
+
     def close(self) -> None:
         """Stop and release the device."""
 
@@ -66,6 +69,11 @@ class PlaybackLog:
         """True when a clip is playing at ``at``, or ended less than ``tail`` seconds before it."""
         with self._lock:
             return any(start <= at <= end + tail for start, end in reversed(self._intervals))
+
+    def cut(self, at: float) -> None:
+        """Nothing plays after ``at``: clips are shortened, clips that had not begun are forgotten."""
+        with self._lock:
+            self._intervals = [(start, min(end, at)) for start, end in self._intervals if start < at]
 
     def intervals(self) -> list[tuple[float, float]]:
         """Every (start, end) kept, oldest first."""
@@ -119,6 +127,18 @@ class Player:
             self.log.add(start, end)
         return Playback(start, end, max(0.0, start - wanted) if at is not None else 0.0, self.sink)
 
+    def cut(self) -> float:
+        """Silence at once: what plays is cut off and what is queued is dropped (a "stop" was heard).
+
+        Returns the time silence is heard (the device's own buffer, a few tens of ms, still plays out);
+        the next clip may start from then.
+        """
+        with self._lock:
+            silent = self.sink.cut()
+            self._busy_until = min(self._busy_until, silent)
+            self.log.cut(silent)
+        return silent
+
     def wait(self) -> None:
         """Return once everything queued has been played out."""
         with self._lock:
@@ -165,6 +185,12 @@ class RenderSink:
     def sleep_until(self, t: float) -> None:
         """See Sink."""
         self.clock.sleep_until(t)
+
+    def cut(self) -> float:
+        """See Sink: the timeline is silent from the earliest time a sample handed over now is heard."""
+        at = self.earliest()
+        self._buffer[max(0, round(at * self.rate)):] = 0
+        return at
 
     def close(self) -> None:
         """See Sink."""
@@ -233,6 +259,13 @@ class DeviceSink:
             time.sleep(min(remaining, 0.05))
         with self._lock:
             self._raise_error()
+
+    def cut(self) -> float:
+        """See Sink: pending clips are dropped; the chunk being written and the device buffer play out."""
+        with self._lock:
+            self._raise_error()
+            self._pending = []
+            return self._time_of(self._written + CHUNK)
 
     def close(self) -> None:
         """See Sink."""

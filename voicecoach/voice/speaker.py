@@ -57,6 +57,10 @@ class VoiceSpeaker:
         at = None if deadline is None else self.to_player(deadline)
         self.player.play(self._at_volume(self.cues[sound]), at)
 
+    def hush(self) -> None:
+        """See Speaker: cut the sentence or count playing and drop everything queued."""
+        self.player.cut()
+
     def prepare(self, texts: list[str] | None = None, *, background: bool = True) -> None:
         """Synthesise ahead what the coach will say (default: counts and fixed phrases)."""
         self.clips.prepare(coach_texts() if texts is None else texts, background=background)
