@@ -52,18 +52,43 @@ class Sink(Protocol):
 
 @dataclass
 class PlaybackLog:
-    """When each clip played, on the sink's clock: the microphone's gate reads it."""
+    """When each clip played and what it was, on the sink's clock: the microphone's echo gate and the
+    "stop" spotter's second opinion read it (the coach's echo is a delayed copy of what it played)."""
 
     _intervals: list[tuple[float, float]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     keep: int = 200
     """Only the latest intervals are kept."""
+    _sounds: list[tuple[float, Clip]] = field(default_factory=list)
+    keep_sounds: int = 12
+    """The samples of only the latest clips are kept (what played in the last seconds)."""
 
-    def add(self, start: float, end: float) -> None:
-        """Record a clip playing from ``start`` to ``end``."""
+    def add(self, start: float, end: float, clip: Clip | None = None) -> None:
+        """Record a clip playing from ``start`` to ``end`` (with its samples, for :meth:`played`)."""
         with self._lock:
             self._intervals.append((start, end))
             del self._intervals[: -self.keep]
+            if clip is not None:
+                self._sounds.append((start, clip))
+                del self._sounds[: -self.keep_sounds]
+
+    def played(self, start: float, seconds: float, rate: int) -> Samples:
+        """What the coach played from ``start`` for ``seconds``, at ``rate`` (silence where nothing was)."""
+        with self._lock:
+            sounds = list(self._sounds)
+            intervals = {s: e for s, e in self._intervals}
+        out = np.zeros(max(0, round(seconds * rate)), dtype=np.float64)
+        for begun, clip in sounds:
+            ended = min(begun + clip.seconds, intervals.get(begun, begun + clip.seconds))
+            if ended <= start or begun >= start + seconds:
+                continue
+            part = clip.resampled(rate).samples.astype(np.float64)
+            part = part[: max(0, round((ended - begun) * rate))]
+            offset = round((begun - start) * rate)
+            lo, hi = max(0, offset), min(len(out), offset + len(part))
+            if hi > lo:
+                out[lo:hi] += part[lo - offset : hi - offset]
+        return np.clip(out, -32768, 32767).astype(np.int16)
 
     def playing(self, at: float, tail: float = 0.0) -> bool:
         """True when a clip is playing at ``at``, or ended less than ``tail`` seconds before it."""
@@ -74,6 +99,7 @@ class PlaybackLog:
         """Nothing plays after ``at``: clips are shortened, clips that had not begun are forgotten."""
         with self._lock:
             self._intervals = [(start, min(end, at)) for start, end in self._intervals if start < at]
+            self._sounds = [(start, clip) for start, clip in self._sounds if start < at]
 
     def intervals(self) -> list[tuple[float, float]]:
         """Every (start, end) kept, oldest first."""
@@ -124,7 +150,7 @@ class Player:
             start = self.sink.schedule(clip.samples, start)
             end = start + clip.seconds
             self._busy_until = end
-            self.log.add(start, end)
+            self.log.add(start, end, clip)
         return Playback(start, end, max(0.0, start - wanted) if at is not None else 0.0, self.sink)
 
     def cut(self) -> float:

@@ -12,7 +12,7 @@ from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import RealClock, SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, Microphone
 from voicecoach.voice.speaker import VoiceSpeaker, build_speaker
-from voicecoach.voice.spotter import SpeakerAwareSpotter, StopSpotter
+from voicecoach.voice.spotter import SecondOpinion, SpeakerAwareSpotter, StopSpotter
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ def open_voice(
     to_player: Callable[[float], float],
     clock: RealClock,
     recogniser: SpeechRecogniser | None = None,
+    second_opinion: SecondOpinion | None = None,
 ) -> VoiceRig:
     """Open everything voice mode needs, or raise VoiceError with what to do (nothing is left open)."""
     devices = list_devices()
@@ -66,7 +67,8 @@ def open_voice(
     except VoiceError:
         speaker.close()
         raise
-    capture = Capture(microphone, echo=speaker.log, spotter=SpeakerAwareSpotter(StopSpotter())).start()
+    spotter = SpeakerAwareSpotter(StopSpotter(), played=speaker.log.played, second_opinion=second_opinion)
+    capture = Capture(microphone, echo=speaker.log, spotter=spotter).start()
     listener = VoiceListener(capture, recogniser, clock)
     return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name)
 
