@@ -197,7 +197,8 @@ def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 3) if values else None
 
 
-def summary(quiet: dict[str, Any] | None, busy: dict[str, Any] | None, stops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def summary(quiet: dict[str, Any] | None, busy: dict[str, Any] | None,
+            stops: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The table: each figure, its goal, and whether it was met."""
     rows: list[dict[str, Any]] = []
 

@@ -48,7 +48,7 @@ def count_errors(run: Any, offset: float) -> tuple[list[float], int]:
     return errors, missing
 
 
-def locate(recording: Any, t0: float, clip: Any, around: float, before: float = SEARCH_BEFORE,
+def locate(recording: Any, t0: float, clip: Any, around: float, *, before: float = SEARCH_BEFORE,
            after: float = SEARCH_AFTER) -> float | None:
     """Where ``clip`` starts in ``recording`` (which began at monotonic ``t0``), searched near ``around``."""
     rate = recording.rate

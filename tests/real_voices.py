@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import random
+import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from voicecoach.voice.pcm import Clip, read_wav
+from voicecoach.voice.pcm import Clip, read_wav, write_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVEL_DBFS = -20.0
@@ -90,3 +92,32 @@ class RealVoices:
         clip = read_wav(path)
         start, end = speech_span(clip)
         return Word(path, _levelled(clip, start, end, self.level_dbfs), start, end)
+
+
+class RoomNoise:
+    """A real recording of noise (e.g. a running tap) played into the room over and over, at a level."""
+
+    def __init__(self, path: Path, workdir: Path, level_dbfs: float = -38.0, device: str = "room") -> None:
+        clip = read_wav(path)
+        rms = float(np.sqrt(np.mean(clip.samples.astype(np.float64) ** 2))) + 1e-9
+        self.wav = workdir / "room-noise.wav"
+        write_wav(self.wav, clip.scaled(10 ** (level_dbfs / 20) * 32768 / rms))
+        self.device = device
+        self._stop = threading.Event()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> RoomNoise:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._process is not None:
+            self._process.terminate()
+        self._thread.join(5)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._process = subprocess.Popen(["paplay", f"--device={self.device}", str(self.wav)])
+            self._process.wait()

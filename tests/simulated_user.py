@@ -26,7 +26,8 @@ class SimulatedUser:
     """Answers the questions in ``answers`` (question id -> words) and says ``commands`` at counts."""
 
     transcript: Path
-    answers: dict[str, str]
+    answers: dict[str, str | list[str]]
+    """Question id -> the answer, or answers in turn (one per asking; the last one repeats)."""
     workdir: Path
     voice: str = "en-us+m3"
     default: str = "no"
@@ -48,6 +49,8 @@ class SimulatedUser:
     voice_rate: int = 140
     bank: RealVoices | None = None
     """Real people's recordings: a word found there is said with one of them."""
+    after_said: dict[str, str] = field(default_factory=dict)
+    """Part of a sentence the coach says -> what to say once it has said it (e.g. "Paused" -> "resume")."""
     delays: dict[str, float] = field(default_factory=dict)
     """Question id -> seconds to wait before answering (default ``delay_seconds``)."""
     clips: list[tuple[Clip, float]] = field(default_factory=list)
@@ -99,7 +102,10 @@ class SimulatedUser:
         if question.endswith(".confirm"):
             said = self.said_to.get(question.removesuffix(".confirm"), "")
             return "yes" if said and f"heard {_meaning(said)}" in text.lower() else "no"
-        return self.answers.get(question, self.default)
+        answer = self.answers.get(question, self.default)
+        if isinstance(answer, list):
+            return answer.pop(0) if len(answer) > 1 else answer[0]
+        return answer
 
     def _run(self) -> None:
         try:
@@ -119,6 +125,9 @@ class SimulatedUser:
                 words = self.answer_for(last_question, last_text)
                 self.said_to[last_question] = words
                 self.speak(last_question, words)
+            elif event["type"] == "said" and (said := next((k for k in self.after_said if k in event["text"]), None)):
+                time.sleep(self.delay_seconds + _seconds_to_say(event["text"]))
+                self.speak(f"after {said!r}", self.after_said.pop(said))
             elif event["type"] == "count":
                 key = (event["exercise"], event["set"], event["n"])
                 if key in self.commands:
@@ -164,6 +173,11 @@ class SimulatedUser:
                 if pending.endswith("\n"):
                     line, pending = pending, ""
                     yield json.loads(line)
+
+
+def _seconds_to_say(text: str) -> float:
+    """About how long the coach takes to say ``text`` (the transcript has it when it starts)."""
+    return 0.4 + 0.07 * len(text)
 
 
 def _meaning(words: str) -> str:
