@@ -54,6 +54,9 @@ SCRIPT = Path(sys.executable).parent / "voicecoach"
 ECHO_DB = -12
 EXERCISE = "E2"
 ANSWERS = {"PAIN_BEFORE": "three", "WORSE": "no", "CARRY_ON": "no", "PAIN_AFTER": "two"}
+RESUME = {"Paused": "resume", "Still paused": "resume"}
+"""An answer heard as "wait" or "pause" pauses the coach: the person then says resume."""
+RUN_TIMEOUT = 300.0
 IDLE_WAIT = 6.0
 """Seconds the person waits before answering the first pain question: the coach listens, idle."""
 
@@ -81,7 +84,7 @@ def run_coach(server: str, workdir: Path, args: list[str], bank: RealVoices, *, 
     workdir.mkdir(parents=True)
     transcript = workdir / "transcript.jsonl"
     user = SimulatedUser(transcript, dict(ANSWERS), workdir, bank=bank, commands=commands or {},
-                         delays=delays or {}, default="yes")
+                         delays=delays or {}, default="yes", after_said=dict(RESUME))
     speaker, room = MonitorRecorder("speaker.monitor", 22050), MonitorRecorder("room.monitor", 16000)
     burner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
     time.sleep(0.5)
@@ -94,7 +97,7 @@ def run_coach(server: str, workdir: Path, args: list[str], bank: RealVoices, *, 
     user.launched = launched
     samples = []
     tick = os.sysconf("SC_CLK_TCK")
-    deadline = launched + 600
+    deadline = launched + RUN_TIMEOUT
     while proc.poll() is None and time.monotonic() < deadline:
         try:
             stat = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -171,8 +174,9 @@ def stop_runs(server: str, folder: Path, bank: RealVoices, args: argparse.Namesp
         elif where == "over count":
             n, after = rng.randint(2, hold - 2), rng.uniform(0.9, 1.15)  # over the next count's onset
         else:
-            n, after = hold, rng.uniform(0.3, 0.9)  # over the release cue and "And lower."
-        run = run_coach(server, folder / f"stop-{i}", ["exercise", EXERCISE, "--sets", "1", "--reps", "1", "--hold",
+            n, after = hold, rng.uniform(0.3, 0.9)  # over the release cue and "And lower.", a rest to follow
+        reps = "2" if where == "sentence" else "1"
+        run = run_coach(server, folder / f"stop-{i}", ["exercise", EXERCISE, "--sets", "1", "--reps", reps, "--hold",
                         str(hold)], bank, commands={(EXERCISE, 1, n): ("stop", after)})
         row = stop_trial(run, locate_words(run))
         row.update({"where": where, "after_count": n, "offset_s": round(after, 3), "exit_code": run.exit_code})

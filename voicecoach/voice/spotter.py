@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from voicecoach.dialogue.understanding import Command, CommandWord, understand
+from voicecoach.ports import Expect, Utterance, Vocabulary
 from voicecoach.voice.pcm import Clip, Samples
 
 log = logging.getLogger(__name__)
@@ -87,8 +89,9 @@ class Recognises(Protocol):
 
 class HeardAsStop:
     """A recogniser must hear a stop word in what the microphone heard (pocketsphinx's grammar now,
-    Moonshine's phrase scores once merged). Not the default: offline, pocketsphinx's one-word grammar
-    agreed with only 5-18 of 34 real people's stops over counts (it hears the count instead)."""
+    Moonshine's phrase scores once merged); see :func:`stop_heard_by`. Not the default: with
+    pocketsphinx's one-word grammar it turns down most stops said over a count (it hears the count):
+    ``scripts/bench_bargein.py --second-opinion grammar``."""
 
     def __init__(self, hears_stop: Recognises) -> None:
         self.hears_stop = hears_stop
@@ -96,6 +99,24 @@ class HeardAsStop:
     def __call__(self, heard: Clip, played: Clip) -> bool:
         """See SecondOpinion."""
         return self.hears_stop(heard)
+
+
+class _Recogniser(Protocol):
+    def recognise(self, audio: Clip, expect: Expect) -> Utterance: ...
+
+
+def stop_heard_by(recogniser: _Recogniser) -> HeardAsStop:
+    """The second opinion of a recogniser (pocketsphinx's ``Recogniser`` now, Moonshine's later): it must
+    understand a stop word ("stop", "ouch", ...) among the commands. Give it an instance of its own: it
+    runs on the microphone's thread, beside the listener's."""
+    expect = Expect.of(Vocabulary.COMMANDS, background=True)
+
+    def hears_stop(clip: Clip) -> bool:
+        utterance = recogniser.recognise(clip, expect)
+        meaning = None if utterance.rejected else understand(utterance.text, expect)
+        return isinstance(meaning, CommandWord) and meaning.command is Command.STOP
+
+    return HeardAsStop(hears_stop)
 
 
 def all_of(*opinions: SecondOpinion) -> SecondOpinion:
