@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from voicecoach.voice.devices import DeviceError
+from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.pcm import to_dbfs
 from voicecoach.voice.quiet import quiet_stderr
 from voicecoach.voice.segmenter import Segment, Segmenter, SegmenterSettings
@@ -61,6 +62,7 @@ class Capture:
         settings: SegmenterSettings | None = None,
         now: Callable[[], float] = time.monotonic,
         spotter: SpeakerAwareSpotter | None = None,
+        judge: EchoJudge | None = None,
     ) -> None:
         self.source = source
         self.echo = echo
@@ -68,6 +70,10 @@ class Capture:
         self.segmenter = Segmenter(RATE, settings)
         self.now = now
         self.spotter = spotter
+        self.judge = judge
+        """Judges the coach's echo for the spotter by level (voice/echo.py): it hears the person over the
+        coach's own words, and the echo a little after the playback log says a clip ended; None: the
+        playback log's spans alone."""
         self.segments: queue.Queue[Segment | Spotted | Lost] = queue.Queue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="microphone", daemon=True)
@@ -112,6 +118,9 @@ class Capture:
             echo = self.echo is not None and self.echo.playing(start + frame_seconds / 2, self.echo_tail_seconds)
             segment = self.segmenter.push(samples, start, echo=echo)
             if self.spotter is not None:
+                if self.judge is not None:  # the coach's echo by level, over a window wide enough for the skew
+                    echo = not self.judge.louder_than_echo(start, frame_seconds, self.segmenter.level,
+                                                           loud=self.segmenter.above_floor_db >= 9.0)
                 hit = self.spotter.push(samples, start, echo=echo, above_floor_db=self.segmenter.above_floor_db)
                 if hit is not None:
                     self.segments.put(hit)

@@ -72,6 +72,23 @@ class PlaybackLog:
                 self._sounds.append((start, clip))
                 del self._sounds[: -self.keep_sounds]
 
+    def level(self, start: float, end: float) -> float:
+        """The loudest 10 ms of what the coach played between ``start`` and ``end`` (RMS, 16-bit; 0: nothing)."""
+        with self._lock:
+            sounds = list(self._sounds)
+            ends = {s: e for s, e in self._intervals}
+        loudest = 0.0
+        for begun, clip in sounds:
+            ended = ends.get(begun, begun + clip.seconds)
+            if ended <= start or begun >= end:
+                continue
+            envelope = _envelope(clip)
+            lo = max(0, int((start - begun) / ENVELOPE_SECONDS))
+            hi = min(len(envelope), int((min(end, ended) - begun) / ENVELOPE_SECONDS) + 1)
+            if hi > lo:
+                loudest = max(loudest, float(envelope[lo:hi].max()))
+        return loudest
+
     def played(self, start: float, seconds: float, rate: int) -> Samples:
         """What the coach played from ``start`` for ``seconds``, at ``rate`` (silence where nothing was)."""
         with self._lock:
@@ -105,6 +122,25 @@ class PlaybackLog:
         """Every (start, end) kept, oldest first."""
         with self._lock:
             return list(self._intervals)
+
+
+ENVELOPE_SECONDS = 0.01
+_ENVELOPES: dict[int, tuple[Clip, np.ndarray[Any, np.dtype[np.float64]]]] = {}
+
+
+def _envelope(clip: Clip) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """RMS of each 10 ms of a clip (cached: the same count clip plays many times)."""
+    known = _ENVELOPES.get(id(clip))
+    if known is not None and known[0] is clip:
+        return known[1]
+    n = max(1, round(ENVELOPE_SECONDS * clip.rate))
+    x = clip.samples.astype(np.float64)
+    x = np.concatenate([x, np.zeros(-len(x) % n)])
+    envelope: np.ndarray[Any, np.dtype[np.float64]] = np.sqrt((x.reshape(-1, n) ** 2).mean(axis=1))
+    if len(_ENVELOPES) > 500:
+        _ENVELOPES.clear()
+    _ENVELOPES[id(clip)] = (clip, envelope)
+    return envelope
 
 
 @dataclass(frozen=True)

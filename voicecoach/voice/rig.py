@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from voicecoach.voice.devices import choose, list_devices
+from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import RealClock, SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, Microphone
@@ -68,7 +69,7 @@ def open_voice(
         speaker.close()
         raise
     spotter = SpeakerAwareSpotter(StopSpotter(), played=speaker.log.played, second_opinion=second_opinion)
-    capture = Capture(microphone, echo=speaker.log, spotter=spotter).start()
+    capture = Capture(microphone, echo=speaker.log, spotter=spotter, judge=EchoJudge(speaker.log)).start()
     listener = VoiceListener(capture, recogniser, clock)
     return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name)
 

@@ -158,11 +158,15 @@ class SpeakerAwareSpotter:
 
     def push(self, samples: Samples, start: float, *, echo: bool = False, above_floor_db: float = 99.0
              ) -> Spotted | None:
-        """Feed one frame (with the segmenter's judgement of it); returns a hit that counts."""
+        """Feed one frame (with the segmenter's judgement of it, and whether it is the coach's echo);
+        returns a hit that counts."""
         self._loud.append(above_floor_db >= self.loud_db and not echo)
         self._recent.append(samples)
         hit = self.spotter.push(samples, start)
-        if hit is None or sum(self._loud) * self.frame_seconds < self.min_loud_seconds - 1e-9:
+        if hit is None:
+            return None
+        if sum(self._loud) * self.frame_seconds < self.min_loud_seconds - 1e-9:
+            log.debug("spotted %r at %.2f, but no speech of the person's own in the second before it", hit.word, hit.at)
             return None
         if self.second_opinion is not None and not self._agreed(hit):
             log.debug("spotted %r at %.2f, but the second opinion says it was the coach's own", hit.word, hit.at)
