@@ -27,7 +27,7 @@ class EchoJudge:
     """Says whether a microphone frame holds more than the coach's own echo."""
 
     def __init__(self, played: PlayedLevels, *, lag_seconds: float = 0.35, lead_seconds: float = 0.05,
-                 margin_db: float = 10.0, start_gain: float = 1.0, min_level: float = 200.0,
+                 margin_db: float = 6.0, start_gain: float = 1.0, min_level: float = 200.0,
                  keep: int = 300) -> None:
         self.played = played
         self.lag_seconds = lag_seconds
