@@ -80,3 +80,22 @@ def test_flush_ends_an_open_utterance():
     feed(segmenter, quiet(0.5).then(say("skip")))
     segment = segmenter.flush()
     assert segment is not None and segment.speech_seconds > 0.1
+
+
+def test_the_coachs_next_count_neither_carries_on_nor_joins_an_utterance_that_had_ended():
+    """ "pause" said between counts, and 0.2 s later the next count's echo: the utterance ends 0.35 s
+    after the word as usual, and holds none of the count's sound."""
+    word = say("pause", "en+m3")
+    count = say("three", "en-us")
+    before, gap = quiet(0.5).samples, quiet(0.2).samples
+    clip = Clip(np.concatenate([before, word.samples, gap, count.samples, quiet(1.0).samples]), RATE)
+    count_from = (len(before) + len(word.samples) + len(gap)) / RATE
+    count_to = count_from + count.seconds
+    # the playback log says the count plays from a little before its echo reaches the microphone
+    segments = feed(Segmenter(RATE), clip, echo=lambda t: count_from - 0.03 <= t <= count_to + 0.15)
+    segment, _ = segments[0]
+    assert segment.echo_seconds == 0.0
+    assert all(rest.echo_seconds == rest.speech_seconds for rest, _ in segments[1:])  # the count alone: echo
+    assert segment.end <= count_from + 0.35 + 0.06
+    inside = segment.clip.samples[round((count_from - segment.start) * RATE):].astype(float)
+    assert np.sqrt(np.mean(inside**2)) < 100  # the count's sound was left out

@@ -107,7 +107,7 @@ def test_pause_and_resume_in_a_hold_restarts_the_hold(pulse: Pulse, tmp_path):
     answers = {"PAIN_BEFORE": "three", "PAIN_AFTER": "three"}
     proc, events, _ = run_by_voice(
         pulse, tmp_path, ["exercise", "bridge", "--reps", "1", "--hold", "6"], answers,
-        commands={("E2", 1, 2): "pause"}, after_said={"Paused": "resume"},
+        commands={("E2", 1, 2): ("pause", 0.5)}, after_said={"Paused": "resume"},  # said between two counts
     )
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 0, proc.stderr[-2000:]

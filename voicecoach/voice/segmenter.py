@@ -140,6 +140,10 @@ class Segmenter:
         seconds = len(samples) / self.rate
         current = self._open
         assert current is not None
+        if loud and echo and current.quiet > 0:
+            # the person had stopped speaking: the coach's next count (its echo) neither carries the
+            # utterance on nor joins it ("pause" said between counts ends before the next count)
+            loud, samples = False, np.zeros_like(samples)
         current.frames.append(samples)
         if loud:
             current.speech += seconds
