@@ -91,9 +91,9 @@ def run_coach(server: str, workdir: Path, args: list[str], bank: RealVoices, *, 
     env = {**os.environ, "PULSE_SERVER": server, "VOICECOACH_DATA_DIR": str(workdir / "data")}
     user.start()
     launched = time.monotonic()
+    errors = (workdir / "stderr.txt").open("w")  # a file, not a pipe: a full pipe would stall the coach
     proc = subprocess.Popen([str(SCRIPT), *args, "--transcript", str(transcript), "--no-display", "--no-history"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env=env)
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, text=True, env=env)
     user.launched = launched
     samples = []
     tick = os.sysconf("SC_CLK_TCK")
@@ -108,7 +108,9 @@ def run_coach(server: str, workdir: Path, args: list[str], bank: RealVoices, *, 
         time.sleep(0.1)
     if proc.poll() is None:
         proc.kill()
-    _, err = proc.communicate()
+    proc.wait()
+    errors.close()
+    err = (workdir / "stderr.txt").read_text(errors="replace")
     time.sleep(0.3)
     user.stop()
     if burner is not None:
