@@ -99,3 +99,16 @@ def test_the_coachs_next_count_neither_carries_on_nor_joins_an_utterance_that_ha
     assert segment.end <= count_from + 0.35 + 0.06
     inside = segment.clip.samples[round((count_from - segment.start) * RATE):].astype(float)
     assert np.sqrt(np.mean(inside**2)) < 100  # the count's sound was left out
+
+
+def test_an_utterance_of_the_coachs_echo_that_the_person_carries_on_starts_again_at_the_person():
+    """Count "two" (echo) and, right after it, "pause": one utterance, the person's, with no echo in it."""
+    count = say("two", "en-us")
+    word = say("pause", "en+m3")
+    before = quiet(0.5).samples
+    clip = Clip(np.concatenate([before, count.samples, quiet(0.03).samples, word.samples, quiet(1.0).samples]), RATE)
+    count_to = (len(before) + len(count.samples)) / RATE
+    segments = feed(Segmenter(RATE), clip, echo=lambda t: len(before) / RATE - 0.03 <= t <= count_to)
+    people = [s for s, _ in segments if s.echo_seconds < s.speech_seconds]
+    assert len(people) == 1
+    assert people[0].echo_seconds == 0.0 and people[0].start >= count_to - 0.12

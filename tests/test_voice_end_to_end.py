@@ -111,10 +111,13 @@ def test_pause_and_resume_in_a_hold_restarts_the_hold(pulse: Pulse, tmp_path):
     )
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 0, proc.stderr[-2000:]
-    kinds = [(e["type"], e.get("name", e.get("n"))) for e in events if e["type"] in ("command", "count")]
-    assert [k for k in kinds if k[0] == "command"] == [("command", "pause"), ("command", "resume")]
+    kinds = [(e["type"], e.get("name", e.get("n", e.get("text")))) for e in events
+             if e["type"] in ("command", "count") or (e["type"] == "heard" and e["accepted"])]
+    assert [k for k in kinds if k[0] == "command"] == [("command", "pause")]
     assert [n for kind, n in kinds if kind == "count"] == [1, 2, 3, 4, 5, 6]  # each second counted once
-    assert kinds.index(("command", "resume")) < kinds.index(("count", 6))
+    assert kinds.index(("command", "pause")) < kinds.index(("heard", "resume")) < kinds.index(("count", 6))
+    said = [e["text"] for e in events if e["type"] == "said"]
+    assert said.index("Paused. Say resume when you are ready.") < said.index("Resuming.")
     assert [e["status"] for e in events if e["type"] == "exercise_done"] == ["completed"]
 
 
