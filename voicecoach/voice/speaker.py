@@ -9,7 +9,8 @@ from voicecoach.ports import Sound
 from voicecoach.voice.clips import ClipCache, coach_texts
 from voicecoach.voice.cues import load_cues
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.playback import DeviceSink, PlaybackLog, Player
+from voicecoach.voice.playback import DeviceSink, Player
+from voicecoach.voice.playback_log import PlaybackLog
 from voicecoach.voice.synthesis import DEFAULT_RATE, DEFAULT_VOICE, LEAD_IN, Pyttsx3Synthesiser
 
 MARGIN = 0.12
