@@ -89,9 +89,9 @@ class Recognises(Protocol):
 
 class HeardAsStop:
     """A recogniser must hear a stop word in what the microphone heard (pocketsphinx's grammar now,
-    Moonshine's phrase scores once merged); see :func:`stop_heard_by`. Not the default: with
-    pocketsphinx's one-word grammar it turns down most stops said over a count (it hears the count):
-    ``scripts/bench_bargein.py --second-opinion grammar``."""
+    Moonshine's phrase scores once merged); see :func:`stop_heard_by`. Not the default: pocketsphinx's
+    one-word grammar, given the 1.2 s before a hit (counts in it), agreed with none of 126 stops in
+    ``scripts/bench_bargein.py --second-opinion grammar`` (it hears a count or garbage)."""
 
     def __init__(self, hears_stop: Recognises) -> None:
         self.hears_stop = hears_stop
