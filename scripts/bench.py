@@ -250,8 +250,8 @@ def summary(quiet: dict[str, Any] | None, busy: dict[str, Any] | None,
     late_reply = [r["word_end_to_reply_s"] for r in sentence if r.get("word_end_to_reply_s") is not None]
     add("end of stop (over a sentence) -> reply, worst (s)", max(late_reply, default=None),
         "-", None)
-    late = sum(r["counts_after_word"] for r in stops if r["caught"])
-    add("counts starting after the end of a caught stop", late, "0", late == 0)
+    late = sum(r["counts_after_word"] for r in caught_rows if r["caught"])
+    add("counts starting after the end of a caught stop (gap, count)", late, "0", late == 0)
     false = quiet["false_stops"] + (busy["false_stops"] if busy else 0)
     add("false stops over the whole exercises (cues and echo)", false, "0", false == 0)
     return rows

@@ -137,6 +137,9 @@ def stop_trial(run: Any, words: list[tuple[str, str, float, float]]) -> dict[str
     if not row["caught"] or asked is None:
         return row
     reply = reply_start(run, asked["text"], to_monotonic(asked, offset))
+    if reply is not None:  # counts after the reply began come from carrying on (a "yes"), not from the stop
+        row["counts_after_word"] = sum(1 for due in counts if word_end < due < reply and any(
+            abs(x - due) <= COUNT_WINDOW for x in found))
     loud, frame = _loud_frames(run)
     if reply is not None:
         row["word_end_to_reply_s"] = round(reply - word_end, 3)
