@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.speech import RATE, babble, counting, white_noise, with_noise
 from voicecoach.voice.pcm import Clip
 from voicecoach.voice.segmenter import Segmenter
-from voicecoach.voice.spotter import STOP_THRESHOLD, SpeakerAwareSpotter, StopSpotter
+from voicecoach.voice.spotter import STOP_THRESHOLD, SpeakerAwareSpotter, StopSpotter, stop_heard_by
 
 FRAME = 480
 COACH_VOICES = ("en-us+f3", "en-us", "en+m3")
@@ -55,7 +55,12 @@ def stream(
 def spot(clip: Clip, spans: list[tuple[float, float]], args: argparse.Namespace) -> tuple[list[float], float]:
     """Hit times as the coach would act on them, and the spotter's CPU seconds per audio second."""
     spotter = StopSpotter(threshold=args.threshold)
-    aware = SpeakerAwareSpotter(spotter, min_loud_seconds=args.min_loud, loud_db=args.loud_db)
+    opinion = None
+    if args.second_opinion == "grammar":
+        from voicecoach.voice.recognition import Recogniser  # noqa: PLC0415
+
+        opinion = stop_heard_by(Recogniser())
+    aware = SpeakerAwareSpotter(spotter, min_loud_seconds=args.min_loud, loud_db=args.loud_db, second_opinion=opinion)
     segmenter = Segmenter(RATE)
     hits = []
     began = time.process_time()
@@ -79,6 +84,8 @@ def main() -> int:
     parser.add_argument("--spotter-alone", action="store_true", help="Act on every keyword hit (no room check).")
     parser.add_argument("--min-loud", type=float, default=0.06, help="Seconds of the person's own speech before a hit.")
     parser.add_argument("--loud-db", type=float, default=9.0, help="dB above the noise floor that counts as speech.")
+    parser.add_argument("--second-opinion", choices=("none", "grammar"), default="none",
+                        help="grammar: pocketsphinx's command grammar must hear a stop word too")
     parser.add_argument("--echo-tail", type=float, default=0.15, help="Seconds after a clip still counted as echo.")
     args = parser.parse_args()
     print(f"kws threshold {args.threshold:g}; " + ("spotter alone" if args.spotter_alone else

@@ -88,6 +88,7 @@ class RecordingSpeaker:
         self.clock = clock
         self.lines: list[tuple[float, str]] = []
         self.cues: list[tuple[float, Sound, float | None]] = []
+        self.hushed: list[float] = []
 
     def say(self, text: str) -> None:
         self.lines.append((self.clock.now(), text))
@@ -98,6 +99,9 @@ class RecordingSpeaker:
 
     def cue(self, sound: Sound, deadline: float | None = None) -> None:
         self.cues.append((self.clock.now(), sound, deadline))
+
+    def hush(self) -> None:
+        self.hushed.append(self.clock.now())
 
     @property
     def texts(self) -> list[str]:

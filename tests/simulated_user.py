@@ -1,5 +1,6 @@
 """A person in the virtual room: reads the coach's transcript as it is written and, when the coach
-listens, speaks an answer (espeak-ng audio played into the PulseAudio sink the microphone hears)."""
+listens, speaks an answer (played into the PulseAudio sink the microphone hears): a real person's
+recording of the word when a bank of them is given (tests/real_voices.py), else espeak-ng."""
 
 from __future__ import annotations
 
@@ -12,8 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.real_voices import RealVoices
 from tests.speech import say
-from voicecoach.voice.pcm import write_wav
+from voicecoach.voice.pcm import Clip, write_wav
+
+PAPLAY_START_SECONDS = 0.03
+"""About how long paplay takes from launch to its first sample in the room (FINDINGS.md Q5: 7-19 ms
+to the microphone, plus starting the process)."""
 
 
 @dataclass
@@ -21,12 +27,14 @@ class SimulatedUser:
     """Answers the questions in ``answers`` (question id -> words) and says ``commands`` at counts."""
 
     transcript: Path
-    answers: dict[str, str]
+    answers: dict[str, str | list[str]]
+    """Question id -> the answer, or answers in turn (one per asking; the last one repeats)."""
     workdir: Path
     voice: str = "en-us+m3"
     default: str = "no"
-    commands: dict[tuple[str, int, int], str] = field(default_factory=dict)
-    """(exercise, set, count n) -> a command to say right after that count."""
+    commands: dict[tuple[str, int, int], str | tuple[str, float]] = field(default_factory=dict)
+    """(exercise, set, count n) -> a command to say right after that count, or (command, seconds): its
+    speech to begin that long after the count's scheduled onset (negative: before it)."""
     delay_seconds: float = 0.4
     command_delay_seconds: float = 0.7
     """After a count is announced: its word plays ~0.15 s later and lasts ~0.4 s, so this is the pause."""
@@ -42,6 +50,19 @@ class SimulatedUser:
     voice_rate: int = 140
     server: str | None = None
     """The PULSE_SERVER to speak into (None: this process's own), so several rooms can run at once."""
+    bank: RealVoices | None = None
+    """Real people's recordings: a word found there is said with one of them."""
+    after_said: dict[str, str] = field(default_factory=dict)
+    """Part of a sentence the coach says -> what to say once it has said it (e.g. "Paused" -> "resume")."""
+    delays: dict[str, float] = field(default_factory=dict)
+    """Question id -> seconds to wait before answering (default ``delay_seconds``)."""
+    clips: list[tuple[Clip, float]] = field(default_factory=list)
+    """What was played for each thing said (same order as ``spoken``) and where its speech ends in it."""
+    sources: list[str] = field(default_factory=list)
+    """Which recording (file name) or voice said each thing (same order as ``spoken``)."""
+    _source: str = ""
+    launched: float | None = None
+    """Set by the caller: when the coach's process was started (monotonic), to place commands on counts."""
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -60,12 +81,24 @@ class SimulatedUser:
     def speak(self, label: str, words: str) -> None:
         """Say ``words`` into the room now."""
         wav = self.workdir / f"user-{len(self.spoken)}.wav"
-        clip = say(words, self.voice, self.voice_rate)
+        clip, _, end = self._clip(words)
         write_wav(wav, clip)
         self.spoken.append((time.monotonic(), label, words))
         self.durations.append(clip.seconds)
+        self.clips.append((clip, end))
+        self.sources.append(self._source)
         env = None if self.server is None else {**os.environ, "PULSE_SERVER": self.server}
         subprocess.run(["paplay", f"--device={self.device}", str(wav)], check=True, timeout=30, env=env)
+
+    def _clip(self, words: str) -> tuple[Clip, float, float]:
+        """The audio for ``words`` and where its speech starts and ends in it."""
+        if self.bank is not None and self.bank.has(words):
+            word = self.bank.pick(words)
+            self._source = word.path.name
+            return word.clip, word.start, word.end
+        clip = say(words, self.voice, self.voice_rate)
+        self._source = f"espeak-ng {self.voice}"
+        return clip, 0.0, clip.seconds
 
     def answer_for(self, question: str, text: str) -> str:
         """What this person says to a question: their answer, or for "I heard X. Is that right?"
@@ -78,7 +111,10 @@ class SimulatedUser:
         if step.isdigit() and score in self.answers:  # a pain score narrowed down: "Is your pain more than 5?"
             value = _meaning(self.answers[score])
             return "yes" if value.isdigit() and int(value) > int(step) else "no"
-        return self.answers.get(question, self.default)
+        answer = self.answers.get(question, self.default)
+        if isinstance(answer, list):
+            return answer.pop(0) if len(answer) > 1 else answer[0]
+        return answer
 
     def _run(self) -> None:
         try:
@@ -94,15 +130,37 @@ class SimulatedUser:
             if event["type"] == "asked":
                 last_question, last_text = event["id"], event["text"]
             elif event["type"] == "listening" and last_question is not None:
-                time.sleep(self.delay_seconds)
+                time.sleep(self.delays.get(last_question, self.delay_seconds))
                 words = self.answer_for(last_question, last_text)
                 self.said_to[last_question] = words
                 self.speak(last_question, words)
+            elif event["type"] == "said" and (said := next((k for k in self.after_said if k in event["text"]), None)):
+                time.sleep(self.delay_seconds + _seconds_to_say(event["text"]))
+                self.speak(f"after {said!r}", self.after_said.pop(said))
             elif event["type"] == "count":
                 key = (event["exercise"], event["set"], event["n"])
                 if key in self.commands:
-                    time.sleep(self.command_delay_seconds)
-                    self.speak(f"count {key}", self.commands.pop(key))
+                    command = self.commands.pop(key)
+                    if isinstance(command, tuple):
+                        self._say_on_count(key, event, *command)
+                    else:
+                        time.sleep(self.command_delay_seconds)
+                        self.speak(f"count {key}", command)
+
+    def _say_on_count(self, key: tuple[str, int, int], event: dict[str, Any], words: str, after: float) -> None:
+        """Say ``words`` so that their speech begins ``after`` seconds after the count's onset."""
+        clip, start, end = self._clip(words)
+        onset = event["scheduled"] + self.session_to_monotonic()
+        wav = self.workdir / f"user-{len(self.spoken)}.wav"
+        write_wav(wav, clip)
+        wait = onset + after - start - PAPLAY_START_SECONDS - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self.spoken.append((time.monotonic(), f"count {key}", words))
+        self.durations.append(clip.seconds)
+        self.clips.append((clip, end))
+        self.sources.append(self._source)
+        subprocess.run(["paplay", f"--device={self.device}", str(wav)], check=True, timeout=30)
 
     def session_to_monotonic(self) -> float:
         """The offset that turns a transcript time ``t`` into this process's monotonic time (events
@@ -124,6 +182,11 @@ class SimulatedUser:
                 if pending.endswith("\n"):
                     line, pending = pending, ""
                     yield json.loads(line)
+
+
+def _seconds_to_say(text: str) -> float:
+    """About how long the coach takes to say ``text`` (the transcript has it when it starts)."""
+    return 0.4 + 0.07 * len(text)
 
 
 def _meaning(words: str) -> str:

@@ -10,7 +10,8 @@ from voicecoach.ports import Sound
 from voicecoach.voice.clips import ClipCache, coach_texts
 from voicecoach.voice.cues import file_name, load_cues, synthesise_cues
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.playback import PlaybackLog, Player, RenderSink
+from voicecoach.voice.playback import Player, RenderSink
+from voicecoach.voice.playback_log import PlaybackLog
 from voicecoach.voice.synthesis import EspeakSynthesiser
 
 

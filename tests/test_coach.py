@@ -112,6 +112,7 @@ def test_stop_during_a_hold_stops_at_once_and_asks_if_the_pain_is_worse():
     assert counts(r)[-1] == (1, 1, None, 4)
     assert r.of_type("asked")[0].id == "WORSE"
     assert r.of_type("asked")[0].t == pytest.approx(HOLD_START + 4.5)
+    assert r.speaker.hushed == [pytest.approx(HOLD_START + 4.5)]  # what was playing or queued is cut first
     assert "If the pain stays worse, please see a doctor or a physiotherapist." in r.speaker.texts[-1]
     assert r.of_type("exercise_done")[-1].status == "stopped"
 
@@ -122,6 +123,7 @@ def test_pain_words_stop_like_stop(word):
     with pytest.raises(SessionOver):
         coach.run(plan_item("E2"))
     assert [e.name for e in r.of_type("command")] == ["stop"]
+    assert r.speaker.hushed == [pytest.approx(HOLD_START + 2.5)]
 
 
 def test_an_unclear_answer_to_worse_is_taken_as_worse():

@@ -80,3 +80,35 @@ def test_flush_ends_an_open_utterance():
     feed(segmenter, quiet(0.5).then(say("skip")))
     segment = segmenter.flush()
     assert segment is not None and segment.speech_seconds > 0.1
+
+
+def test_the_coachs_next_count_neither_carries_on_nor_joins_an_utterance_that_had_ended():
+    """ "pause" said between counts, and 0.2 s later the next count's echo: the utterance ends 0.35 s
+    after the word as usual, and holds none of the count's sound."""
+    word = say("pause", "en+m3")
+    count = say("three", "en-us")
+    before, gap = quiet(0.5).samples, quiet(0.2).samples
+    clip = Clip(np.concatenate([before, word.samples, gap, count.samples, quiet(1.0).samples]), RATE)
+    count_from = (len(before) + len(word.samples) + len(gap)) / RATE
+    count_to = count_from + count.seconds
+    # the playback log says the count plays from a little before its echo reaches the microphone
+    segments = feed(Segmenter(RATE), clip, echo=lambda t: count_from - 0.03 <= t <= count_to + 0.15)
+    segment, _ = segments[0]
+    assert segment.echo_seconds == 0.0
+    assert all(rest.echo_seconds == rest.speech_seconds for rest, _ in segments[1:])  # the count alone: echo
+    assert segment.end <= count_from + 0.35 + 0.06
+    inside = segment.clip.samples[round((count_from - segment.start) * RATE):].astype(float)
+    assert np.sqrt(np.mean(inside**2)) < 100  # the count's sound was left out
+
+
+def test_an_utterance_of_the_coachs_echo_that_the_person_carries_on_starts_again_at_the_person():
+    """Count "two" (echo) and, right after it, "pause": one utterance, the person's, with no echo in it."""
+    count = say("two", "en-us")
+    word = say("pause", "en+m3")
+    before = quiet(0.5).samples
+    clip = Clip(np.concatenate([before, count.samples, quiet(0.03).samples, word.samples, quiet(1.0).samples]), RATE)
+    count_to = (len(before) + len(count.samples)) / RATE
+    segments = feed(Segmenter(RATE), clip, echo=lambda t: len(before) / RATE - 0.03 <= t <= count_to)
+    people = [s for s, _ in segments if s.echo_seconds < s.speech_seconds]
+    assert len(people) == 1
+    assert people[0].echo_seconds == 0.0 and people[0].start >= count_to - 0.12

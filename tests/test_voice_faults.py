@@ -316,8 +316,8 @@ def test_recogniser_failing_to_load_falls_back_to_text_mode_with_the_reason(puls
     env = {**os.environ, "PULSE_SERVER": pulse.server, "VOICECOACH_DATA_DIR": str(tmp_path / "data"),
            "VOICECOACH_POCKETSPHINX_DIR": str(model)}
     done = subprocess.run([str(SCRIPT), "exercise", "bridge", "--reps", "1", "--hold", "3", "--time-scale", "0",
-                           "--recogniser", "pocketsphinx", "--json"], input="3\n2\n", capture_output=True, text=True, env=env, timeout=120,
-                          check=False)
+                           "--recogniser", "pocketsphinx", "--json"], input="3\n2\n", capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     reason = {"missing": "no pocketsphinx English model in", "garbage": "failed to load its model"}[damage]

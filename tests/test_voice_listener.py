@@ -168,3 +168,31 @@ class Spans:
 
     def playing(self, at: float, tail: float) -> bool:
         return any(start <= at < end + tail for start, end in self.spans)
+
+
+class QueuedItems:
+    """A capture whose queue holds the given items (the listener's logic alone)."""
+
+    def __init__(self, items) -> None:
+        self.items = list(items)
+
+    def next_segment(self, timeout):
+        return self.items.pop(0) if self.items else None
+
+
+def test_a_stop_spotted_during_a_sentence_inside_the_exercise_is_acted_on_after_it():
+    """Counting until t=10, then the coach says a sentence (not listening) while the person says stop at
+    t=11: the next background listen (t=13) acts on it. A hit from before the exercise is not acted on."""
+    from voicecoach.voice.spotter import Spotted  # noqa: PLC0415
+
+    clock = {"t": 5.0}
+    background = Expect.of(Vocabulary.COMMANDS, background=True)
+    capture = QueuedItems([])
+    listener = VoiceListener(capture, RecordingRecogniser(), RealSeconds(), now=lambda: clock["t"])
+    assert listener.listen(QUESTION, None) is None
+    capture.items = [Spotted("stop", 2.0)]  # said before the exercise, while the coach was talking
+    assert listener.listen(background, None) is None  # the exercise begins at t=5: the old hit is not acted on
+    clock["t"] = 13.0
+    capture.items = [Spotted("stop", 11.0)]
+    heard = listener.listen(background, None)
+    assert heard is not None and heard.text == "stop"

@@ -15,6 +15,7 @@ import platformdirs
 
 from voicecoach.adapters.clock import ScaledClock
 from voicecoach.adapters.display import TerminalDisplay
+from voicecoach.adapters.queued import QueuedSinks
 from voicecoach.adapters.text import TextListener, TextSpeaker, lines_from
 from voicecoach.adapters.transcript import TranscriptWriter
 from voicecoach.adapters.voice_lock import VoiceBusy, VoiceLock
@@ -139,15 +140,16 @@ def _run(command: str, settings: Settings, plan: Sequence[PlanItem], folder: Pat
     except SetupError:
         _close(voice, transcript)
         raise
-    emit = Emitter(clock.now, list(sinks))
+    background = QueuedSinks()  # the history, the transcript and the display never hold up a count
+    emit = Emitter(clock.now, [*sinks, background])
     display = None
     try:
-        history.connect(emit)
+        history.connect(background)
         if transcript is not None:
-            emit.add(TranscriptWriter(transcript))
+            background.add(TranscriptWriter(transcript))
         if voice is not None and settings.display:
             display = _display(human, clock)
-            emit.add(display)
+            background.add(display)
         conversation = _conversation(voice, clock, emit, stdin, human)
         if voice is not None and voice.watch is not None:
             conversation.device_return = DeviceReturn(
@@ -156,6 +158,7 @@ def _run(command: str, settings: Settings, plan: Sequence[PlanItem], folder: Pat
         report = Session(conversation, history.context, since_start=emit.since_start,
                          progression=history.progression).run(command, plan)
     finally:
+        background.close()
         if display is not None:
             display.close()
         history.close()

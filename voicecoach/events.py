@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -230,6 +230,13 @@ class PlanMade(Event):
 
 EventSink = Callable[[Event], None]
 """Anything that takes events: a list's ``append``, the transcript writer, the display."""
+
+
+class SinkHolder(Protocol):
+    """Something sinks can be added to: the Emitter, or the queue that runs slow sinks on their own thread."""
+
+    def add(self, sink: EventSink) -> None:
+        """Add a sink."""
 
 
 class Emitter:

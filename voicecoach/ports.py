@@ -108,6 +108,9 @@ class Speaker(Protocol):
     def cue(self, sound: Sound, deadline: float | None = None) -> None:
         """Play a cue sound at ``deadline`` (None: now, after anything already queued); returns at once."""
 
+    def hush(self) -> None:
+        """Fall silent at once: cut what is playing and drop what is queued (the person said stop)."""
+
     @property
     def lead_seconds(self) -> float:
         """How long before a deadline ``say_at`` and ``cue`` must be called (0 for text)."""

@@ -48,6 +48,9 @@ class TextSpeaker:
     def cue(self, sound: Sound, deadline: float | None = None) -> None:
         """Cue sounds are not printed: the words around them say the same."""
 
+    def hush(self) -> None:
+        """Nothing printed is pending: a count is printed only at its deadline."""
+
 
 class LineSource(Protocol):
     """Lines of typed input."""

@@ -17,6 +17,9 @@ from voicecoach.endings import How, SessionOver
 from voicecoach.events import CommandHeard, Count, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
 from voicecoach.ports import DeviceReturned, Sound
 
+_SILENCING = frozenset({Command.STOP, Command.PAUSE, Command.NUMBNESS, Command.SKIP})
+"""Commands that cut the coach's sound at once: nothing queued is said after them."""
+
 
 class SkipExercise(Exception):
     """The person said "skip"."""
@@ -207,11 +210,12 @@ class ExerciseCoach:
 
     def _count(self, item: PlanItem, side: str | None, set_no: int, at: float, n: int, *,
                hold: int | None = None, rep: int | None = None) -> None:
+        """Schedule the count's sound first, then tell the event sinks (history, transcript, display)."""
+        self.talk.say_at(at, str(n))
         self.talk.emit(Count(
             exercise=item.exercise.id, n=n, set=set_no, hold=hold, rep=rep, side=side,
             scheduled=round(self.since_start(at), 3),
         ))
-        self.talk.say_at(at, str(n))
 
     def _rest(self, item: PlanItem, set_no: int, seconds: float) -> None:
         """A rest: announced, reminded near its end when long, extended by a pause."""
@@ -251,6 +255,8 @@ class ExerciseCoach:
     def _act(self, word: CommandWord) -> bool:
         """Carry out a command; True when the current hold or repetition must start again."""
         command = word.command
+        if command in _SILENCING:
+            self.talk.hush()  # the counting stops the moment the word is heard; the reply follows at once
         self._current.commands.append(command.value)
         self.talk.emit(CommandHeard(name=command.value, exercise=self._current.item.exercise.id))
         match command:

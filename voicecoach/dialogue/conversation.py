@@ -90,12 +90,12 @@ class Conversation:
                     self.emit(Said(text=text))
 
     def say_at(self, deadline: float, text: str) -> None:
-        """Say a short cue at a deadline."""
-        self.emit(Said(text=text))
+        """Say a short cue at a deadline: the sound is scheduled first, then the sinks are told."""
         try:
             self.speaker.say_at(deadline, text)
         except DeviceLost as lost:
             self._defer(lost)
+        self.emit(Said(text=text))
 
     def cue(self, sound: Sound, deadline: float | None = None) -> None:
         """Play a cue sound (now, or at a deadline)."""
@@ -116,6 +116,10 @@ class Conversation:
         if self.device_return is None:
             raise lost
         self.device_return.recover(self, lost)
+
+    def hush(self) -> None:
+        """Fall silent at once: what plays and what is queued (a count) is cut."""
+        self.speaker.hush()
 
     @property
     def lead(self) -> float:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voicecoach.coach.catalogue import PlanItem
-from voicecoach.events import Emitter, LevelChanged
+from voicecoach.events import LevelChanged, SinkHolder
 from voicecoach.history.carry_over import carried_over
 from voicecoach.history.progression import progress
 from voicecoach.history.quick_return import quick_return
@@ -33,7 +33,7 @@ class HistoryLink:
         """No history: the triage's own levels, nothing carried over, nothing kept (--no-history)."""
         return cls(TriageContext())
 
-    def connect(self, emit: Emitter) -> None:
+    def connect(self, emit: SinkHolder) -> None:
         """Have the session's events written to the history."""
         if self.recorder is not None:
             emit.add(self.recorder)

@@ -277,7 +277,9 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
 
 def _connect_once(path: Path, busy_timeout: float) -> sqlite3.Connection:
     _create_private(path)
-    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+    # check_same_thread=False: a session's events are written on the event thread (adapters/queued.py),
+    # one thread at a time, while the store is opened and closed on the main thread.
+    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     connection.row_factory = sqlite3.Row
     try:
         version = _check(connection)

@@ -60,18 +60,19 @@ class VoiceListener:
         self.last_speech_dbfs: float | None = None
         """Speech level of the last utterance taken (for ``voicecoach check``)."""
         self.now = now
-        self._windows: list[tuple[float, float]] = []
         self._spotted_at: float | None = None
+        self._exercising_since: float | None = None
+        """Start of the current run of background listening (counting, resting, and the coach's
+        sentences between), None while a question is asked."""
 
     def listen(self, expect: Expect, until: float | None) -> Utterance | None:
         """The next utterance the person spoke, or None when ``until`` passes first."""
         began = self.now()
-        try:
-            return self._listen(expect, until, began)
-        finally:
-            if expect.background:
-                self._windows.append((began, self.now()))
-                del self._windows[:-50]
+        if not expect.background:
+            self._exercising_since = None
+        elif self._exercising_since is None:
+            self._exercising_since = began
+        return self._listen(expect, until, began)
 
     def _listen(self, expect: Expect, until: float | None, began: float) -> Utterance | None:
         while True:
@@ -103,11 +104,12 @@ class VoiceListener:
             return utterance
 
     def _counting(self, hit: Spotted, began: float) -> bool:
-        """True when the hit came while the coach was counting or resting (listening in the background),
-        never from the echo of a sentence the coach was saying (the coach does say "stop" in sentences)."""
-        return hit.at >= began - SPOT_GRACE_SECONDS or any(
-            start - SPOT_GRACE_SECONDS <= hit.at <= end for start, end in self._windows
-        )
+        """True when the hit came during the exercise: while the coach counted or rested, or said a
+        sentence in between (acted on when the sentence ends). The spotter's second opinion has already
+        turned down hits the coach's own words made (it says "stop" in sentences); hits from before the
+        exercise (the questions) are not acted on."""
+        since = began if self._exercising_since is None else self._exercising_since
+        return hit.at >= since - SPOT_GRACE_SECONDS
 
     def _already_spotted(self, segment: Segment) -> bool:
         """The utterance holding a word the spotter already reported is not decoded again."""

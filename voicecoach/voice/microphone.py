@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from voicecoach.voice.devices import DeviceError
+from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.mic_health import Change, HealthSettings, MicHealth
 from voicecoach.voice.pcm import Samples, to_dbfs
@@ -78,6 +79,7 @@ class Capture:
         reopen: Callable[[], FrameSource] | None = None,
         health: HealthSettings | None = None,
         wall: Callable[[], float] = time.monotonic,
+        judge: EchoJudge | None = None,
     ) -> None:
         self.source: FrameSource | None = source
         self.echo = echo
@@ -91,6 +93,10 @@ class Capture:
         self.health = MicHealth(health)
         self.wall = wall
         """Real time, for the stall watchdog."""
+        self.judge = judge
+        """Judges the coach's echo for the spotter by level (voice/echo.py): it hears the person over the
+        coach's own words, and the echo a little after the playback log says a clip ended; None: the
+        playback log's spans alone."""
         self.segments: queue.Queue[Segment | Spotted | Lost | Back] = queue.Queue()
         self._stop = threading.Event()
         self._working = threading.Event()
@@ -197,11 +203,14 @@ class Capture:
                 self._back()
             if not self.health.working:
                 continue
-            self._hear(samples, start, echo)
+            self._hear(samples, start, frame_seconds, echo)
 
-    def _hear(self, samples: Samples, start: float, echo: bool) -> None:
+    def _hear(self, samples: Samples, start: float, frame_seconds: float, echo: bool) -> None:
         segment = self.segmenter.push(samples, start, echo=echo)
         if self.spotter is not None:
+            if self.judge is not None:  # the coach's echo by level, over a window wide enough for the skew
+                echo = not self.judge.louder_than_echo(start, frame_seconds, self.segmenter.level,
+                                                       loud=self.segmenter.above_floor_db >= 9.0)
             hit = self.spotter.push(samples, start, echo=echo, above_floor_db=self.segmenter.above_floor_db)
             if hit is not None:
                 self.segments.put(hit)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from voicecoach.voice.errors import OutputDeviceError
 from voicecoach.voice.pcm import Clip, Samples
+from voicecoach.voice.playback_log import PlaybackLog
 from voicecoach.voice.quiet import quiet_stderr
 
 RATE = 22050
@@ -43,34 +44,11 @@ class Sink(Protocol):
     def sleep_until(self, t: float) -> None:
         """Wait until the sink's clock reaches ``t``; raises OutputDeviceError if the device failed."""
 
+    def cut(self) -> float:
+        """Drop every sample not yet handed to the device; returns the time silence is heard."""
+
     def close(self) -> None:
         """Stop and release the device."""
-
-
-@dataclass
-class PlaybackLog:
-    """When each clip played, on the sink's clock: the microphone's gate reads it."""
-
-    _intervals: list[tuple[float, float]] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    keep: int = 200
-    """Only the latest intervals are kept."""
-
-    def add(self, start: float, end: float) -> None:
-        """Record a clip playing from ``start`` to ``end``."""
-        with self._lock:
-            self._intervals.append((start, end))
-            del self._intervals[: -self.keep]
-
-    def playing(self, at: float, tail: float = 0.0) -> bool:
-        """True when a clip is playing at ``at``, or ended less than ``tail`` seconds before it."""
-        with self._lock:
-            return any(start <= at <= end + tail for start, end in reversed(self._intervals))
-
-    def intervals(self) -> list[tuple[float, float]]:
-        """Every (start, end) kept, oldest first."""
-        with self._lock:
-            return list(self._intervals)
 
 
 @dataclass(frozen=True)
@@ -116,7 +94,7 @@ class Player:
             start = self.sink.schedule(clip.samples, start)
             end = start + clip.seconds
             self._busy_until = end
-            self.log.add(start, end)
+            self.log.add(start, end, clip)
         return Playback(start, end, max(0.0, start - wanted) if at is not None else 0.0, self.sink)
 
     def replace_sink(self, sink: Sink) -> Sink:
@@ -126,6 +104,18 @@ class Player:
             old, self.sink = self.sink, sink
             self._busy_until = float("-inf")
         return old
+
+    def cut(self) -> float:
+        """Silence at once: what plays is cut off and what is queued is dropped (a "stop" was heard).
+
+        Returns the time silence is heard (the device's own buffer, a few tens of ms, still plays out);
+        the next clip may start from then.
+        """
+        with self._lock:
+            silent = self.sink.cut()
+            self._busy_until = min(self._busy_until, silent)
+            self.log.cut(silent)
+        return silent
 
     def wait(self) -> None:
         """Return once everything queued has been played out."""
@@ -173,6 +163,12 @@ class RenderSink:
     def sleep_until(self, t: float) -> None:
         """See Sink."""
         self.clock.sleep_until(t)
+
+    def cut(self) -> float:
+        """See Sink: the timeline is silent from the earliest time a sample handed over now is heard."""
+        at = self.earliest()
+        self._buffer[max(0, round(at * self.rate)):] = 0
+        return at
 
     def close(self) -> None:
         """See Sink."""
@@ -241,6 +237,13 @@ class DeviceSink:
             time.sleep(min(remaining, 0.05))
         with self._lock:
             self._raise_error()
+
+    def cut(self) -> float:
+        """See Sink: pending clips are dropped; the chunk being written and the device buffer play out."""
+        with self._lock:
+            self._raise_error()
+            self._pending = []
+            return self._time_of(self._written + CHUNK)
 
     def close(self) -> None:
         """See Sink."""

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from voicecoach.voice.device_watch import VoiceDeviceWatch
 from voicecoach.voice.devices import choose, list_devices
+from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.engines import open_recogniser
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import RealClock, SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, FrameSource, Microphone
 from voicecoach.voice.playback import DeviceSink, Sink
 from voicecoach.voice.speaker import VoiceSpeaker, build_speaker
-from voicecoach.voice.spotter import SpeakerAwareSpotter, StopSpotter
+from voicecoach.voice.spotter import SecondOpinion, SpeakerAwareSpotter, StopSpotter
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,10 @@ def open_voice(
     options: VoiceOptions,
     to_player: Callable[[float], float],
     clock: RealClock,
+    *,
     recogniser: SpeechRecogniser | None = None,
     warn: Callable[[str], None] = lambda message: None,
+    second_opinion: SecondOpinion | None = None,
 ) -> VoiceRig:
     """Open everything voice mode needs, or raise VoiceError with what to do (nothing is left open).
 
@@ -75,7 +78,8 @@ def open_voice(
     except VoiceError:
         speaker.close()
         raise
-    capture = Capture(microphone, echo=speaker.log, spotter=SpeakerAwareSpotter(StopSpotter()),
+    spotter = SpeakerAwareSpotter(StopSpotter(), played=speaker.log.played, second_opinion=second_opinion)
+    capture = Capture(microphone, echo=speaker.log, spotter=spotter, judge=EchoJudge(speaker.log),
                       reopen=lambda: _reopen_microphone(options.mic)).start()
     listener = VoiceListener(capture, recogniser, clock)
     watch = VoiceDeviceWatch(capture, speaker.player, lambda: _reopen_speaker(options.speaker))

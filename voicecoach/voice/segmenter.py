@@ -56,6 +56,11 @@ class Segment:
     """Speech level of the utterance, for the level meter and diagnostics."""
 
 
+RESTART_KEEP_SECONDS = 0.09
+"""When an utterance that was only the coach's echo goes on with the person's voice, it starts again
+there, keeping this much before (the first consonant): "two" (echo) then "pause" is "pause"."""
+
+
 @dataclass
 class _Open:
     frames: list[Samples] = field(default_factory=list)
@@ -140,6 +145,13 @@ class Segmenter:
         seconds = len(samples) / self.rate
         current = self._open
         assert current is not None
+        if loud and echo and current.quiet > 0:
+            # the person had stopped speaking: the coach's next count (its echo) neither carries the
+            # utterance on nor joins it ("pause" said between counts ends before the next count)
+            loud, samples = False, np.zeros_like(samples)
+        if loud and not echo and current.speech > 0 and current.echo >= current.speech - 1e-9:
+            self._restart(current, samples, level)  # all so far was the coach's echo: the person starts here
+            return None
         current.frames.append(samples)
         if loud:
             current.speech += seconds
@@ -155,6 +167,15 @@ class Segmenter:
         if total >= self.settings.max_seconds:
             return self._close(too_long=True)
         return None
+
+    def _restart(self, current: _Open, samples: Samples, level: float) -> None:
+        """Begin the utterance again at this frame, keeping only ``RESTART_KEEP_SECONDS`` before it."""
+        keep = max(0, round(RESTART_KEEP_SECONDS * self.rate))
+        before = np.concatenate(current.frames)[-keep:] if keep and current.frames else np.zeros(0, np.int16)
+        frame_start = current.start + sum(len(f) for f in current.frames) / self.rate
+        seconds = len(samples) / self.rate
+        self._open = _Open(frames=[before, samples], start=frame_start - len(before) / self.rate, speech=seconds,
+                           loud_levels=[level])
 
     def _close(self, *, too_long: bool) -> Segment | None:
         current = self._open

@@ -9,7 +9,8 @@ from voicecoach.ports import Sound
 from voicecoach.voice.clips import ClipCache, coach_texts
 from voicecoach.voice.cues import load_cues
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.playback import DeviceSink, PlaybackLog, Player
+from voicecoach.voice.playback import DeviceSink, Player
+from voicecoach.voice.playback_log import PlaybackLog
 from voicecoach.voice.synthesis import DEFAULT_RATE, DEFAULT_VOICE, LEAD_IN, Pyttsx3Synthesiser
 
 MARGIN = 0.12
@@ -56,6 +57,10 @@ class VoiceSpeaker:
         """Queue a cue sound at ``deadline`` (None: as soon as possible); return at once."""
         at = None if deadline is None else self.to_player(deadline)
         self.player.play(self._at_volume(self.cues[sound]), at)
+
+    def hush(self) -> None:
+        """See Speaker: cut the sentence or count playing and drop everything queued."""
+        self.player.cut()
 
     def prepare(self, texts: list[str] | None = None, *, background: bool = True) -> None:
         """Synthesise ahead what the coach will say (default: counts and fixed phrases)."""
