@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.pulse import WARM_UP, start_pulse
+from tests.pulse import warm_room
 from tests.simulated_user import SimulatedUser
 
 SCRIPT = Path(sys.executable).parent / "voicecoach"
@@ -90,19 +90,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("bench-results/answer_latency.json"))
     args = parser.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        pulse, server = start_pulse(Path(folder) / "pulse")
+    with tempfile.TemporaryDirectory() as folder, warm_room(Path(folder) / "pulse") as pulse:
         os.environ["PULSE_SERVER"] = pulse.server
-        time.sleep(WARM_UP)
-        try:
-            for i in range(args.sessions):
-                workdir = Path(folder) / f"s{i}"
-                workdir.mkdir()
-                rows.append(session(args.recogniser, ("en-us+m3", "en+f5", "en-gb-x-rp")[i % 3], workdir, pulse.server))
-                print(rows[-1], flush=True)
-        finally:
-            server.terminate()
-            server.wait()
+        for i in range(args.sessions):
+            workdir = Path(folder) / f"s{i}"
+            workdir.mkdir()
+            rows.append(session(args.recogniser, ("en-us+m3", "en+f5", "en-gb-x-rp")[i % 3], workdir, pulse.server))
+            print(rows[-1], flush=True)
     latencies = [x for r in rows for x in r["latencies_s"]]  # type: ignore[attr-defined]
     print(f"{'recogniser':<13}{'answers':>8}{'median s':>10}{'p90 s':>8}{'first word s':>14}{'peak MB':>9}"
           f"{'settled MB':>11}")

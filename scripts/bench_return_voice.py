@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.pulse import WARM_UP, start_pulse  # noqa: E402
+from tests.pulse import warm_room  # noqa: E402
 from tests.real_voices import RealVoices, corpus_dir  # noqa: E402
 from tests.simulated_user import SimulatedUser  # noqa: E402
 
@@ -91,15 +91,10 @@ def main() -> int:
     bank = RealVoices(folder, seed=3) if folder is not None else None
     with tempfile.TemporaryDirectory(prefix="voicecoach-return-") as tmp:
         root = Path(tmp)
-        pulse, server = start_pulse(root / "pulse")
-        try:
-            time.sleep(WARM_UP)
+        with warm_room(root / "pulse") as pulse:
             data_dir = root / "data"
             first = one_session(pulse.server, data_dir, root / "first", FIRST, bank)
             back = one_session(pulse.server, data_dir, root / "return", RETURN, bank)
-        finally:
-            server.kill()
-            server.wait()
     rows = [("first session (full triage)", first, "-"), ("quick return, same day", back, "<= 60 s")]
     print(f"{'session':30} {'launch -> 1st exercise':>23} {'questions':>10} {'re-asked':>9} {'goal':>9}")
     for name, r, goal in rows:

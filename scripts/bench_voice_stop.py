@@ -19,11 +19,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.pulse import WARM_UP, start_pulse
+from tests.pulse import warm_room
 from tests.simulated_user import SimulatedUser
 
 SCRIPT = Path(sys.executable).parent / "voicecoach"
@@ -61,19 +60,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("bench-results/voice_stop.json"))
     args = parser.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        pulse, server = start_pulse(Path(folder) / "pulse")
+    with tempfile.TemporaryDirectory() as folder, warm_room(Path(folder) / "pulse") as pulse:
         os.environ["PULSE_SERVER"] = pulse.server
-        time.sleep(WARM_UP)
-        try:
-            for i in range(args.trials):
-                workdir = Path(folder) / f"trial{i}"
-                workdir.mkdir()
-                rows.append(trial(VOICES[i % len(VOICES)], 3 + i % 5, workdir, pulse.server))
-                print(rows[-1], flush=True)
-        finally:
-            server.terminate()
-            server.wait()
+        for i in range(args.trials):
+            workdir = Path(folder) / f"trial{i}"
+            workdir.mkdir()
+            rows.append(trial(VOICES[i % len(VOICES)], 3 + i % 5, workdir, pulse.server))
+            print(rows[-1], flush=True)
     latencies = [float(r["latency_s"]) for r in rows if "latency_s" in r]  # type: ignore[arg-type]
     print(f"{'voice':<12}{'after count':>12}{'heard':>7}{'latency s':>11}")
     for r in rows:

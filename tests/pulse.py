@@ -131,27 +131,36 @@ def _quiet_room_tone(pulse: Pulse) -> None:
             pactl(pulse, "set-sink-input-volume", line.split("\t")[0], ROOM_TONE_VOLUME)
 
 
-@pytest.fixture(scope="session")
-def pulse() -> Iterator[Pulse]:
-    """A private PulseAudio, warmed up, with PULSE_SERVER set for this process while it runs."""
-    if shutil.which("pulseaudio") is None or shutil.which("pactl") is None:
-        pytest.skip("pulseaudio is not installed (scripts/install.sh test installs it): no virtual sound device")
-    folder = Path(tempfile.mkdtemp(prefix="voicecoach-pulse-"))
+@contextlib.contextmanager
+def warm_room(folder: Path) -> Iterator[Pulse]:
+    """A private server in ``folder``, warmed up; stopped (SIGTERM, then kill) when the block ends."""
     server, process = start_pulse(folder)
-    saved = os.environ.get("PULSE_SERVER")
-    os.environ["PULSE_SERVER"] = server.server
-    time.sleep(WARM_UP)
     try:
+        time.sleep(WARM_UP)
         yield server
     finally:
-        if saved is None:
-            os.environ.pop("PULSE_SERVER", None)
-        else:
-            os.environ["PULSE_SERVER"] = saved
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(5)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def pulse() -> Iterator[Pulse]:
+    """A private PulseAudio, warmed up, with PULSE_SERVER set for this process while it runs."""
+    if shutil.which("pulseaudio") is None or shutil.which("pactl") is None:
+        pytest.skip("pulseaudio is not installed (scripts/install.sh test installs it): no virtual sound device")
+    folder = Path(tempfile.mkdtemp(prefix="voicecoach-pulse-"))
+    saved = os.environ.get("PULSE_SERVER")
+    try:
+        with warm_room(folder) as server:
+            os.environ["PULSE_SERVER"] = server.server
+            yield server
+    finally:
+        if saved is None:
+            os.environ.pop("PULSE_SERVER", None)
+        else:
+            os.environ["PULSE_SERVER"] = saved
         shutil.rmtree(folder, ignore_errors=True)
