@@ -109,7 +109,8 @@ class SimulatedUser:
             return "yes" if said and (f"heard {meaning}" in text.lower() or f"is {meaning} out of" in text) else "no"
         score, _, step = question.partition(".more_than_")
         if step.isdigit() and score in self.answers:  # a pain score narrowed down: "Is your pain more than 5?"
-            value = _meaning(self.answers[score])
+            answer = self.answers[score]
+            value = _meaning(answer[-1] if isinstance(answer, list) else answer)  # a list: the last is the truth
             return "yes" if value.isdigit() and int(value) > int(step) else "no"
         answer = self.answers.get(question, self.default)
         if isinstance(answer, list):
