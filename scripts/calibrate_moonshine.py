@@ -5,8 +5,9 @@
         --noise ../shared/corpus/real-voices/noise__sc_bg-running-tap_1.wav     # hear, then search
     .venv/bin/python scripts/calibrate_moonshine.py                              # search the saved hearings
 
-Each tuning-half clip is heard once (clean, and with --noise at 10 dB); then every threshold combination of
-the grid is scored against the safety rules first (no sure wrong answer, no sure non-answer, at most 2% of
+Each tuning-half clip is heard once clean, once as an 8 kHz recording cut at the word (the tuning half has no
+8 kHz speakers; the held-out half has six), and with --noise at 10 dB; then every threshold combination of the
+grid is scored against the safety rules first (no sure wrong answer, no sure non-answer, at most 2% of
 non-answers accepted), also when every threshold is made one nat more permissive (a buffer); among those
 that keep them, the one with the most right answers wins (sure answers count double, wrong ones -3). The
 held-out half is never read here.
@@ -25,11 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.bench_recogniser import CONTEXTS, label_of, want_in
 from scripts.calibration_split import in_split, speakers_of
+from tests.real_voices import speech_span
 from tests.speech import with_noise
 from voicecoach.dialogue.understanding import understand
 from voicecoach.voice.moonshine_scoring import Tuning, judge
 from voicecoach.voice.moonshine_scoring import label as meaning_label
-from voicecoach.voice.pcm import read_wav
+from voicecoach.voice.pcm import Clip, read_wav
 
 GRID = {
     "sure_margin": [0.5, 1.0, 1.5, 2.0, 3.0, 4.0],
@@ -40,6 +42,14 @@ GRID = {
 SURE = 0.6
 SLACK = 1.0
 """Nats of buffer on every threshold (see loosened)."""
+
+
+def telephone_cut(clip: Clip) -> Clip:
+    """The clip as an 8 kHz recording trimmed to the word (how the FSDD speakers were recorded, which the
+    tuning half lacks): band-limited to 4 kHz and cut 25 ms outside the word."""
+    start, end = speech_span(clip, 25.0)
+    first, last = max(0, round(start * clip.rate) - 400), min(len(clip.samples), round(end * clip.rate) + 400)
+    return Clip(clip.samples[first:last].copy(), clip.rate).resampled(8000).resampled(clip.rate)
 
 
 def hear_all(corpus: Path, noise: Path | None, out: Path) -> None:
@@ -56,7 +66,7 @@ def hear_all(corpus: Path, noise: Path | None, out: Path) -> None:
             if lab is None or not in_split(speakers.get(path.name, path.name), "tune"):
                 continue
             clean = read_wav(path).resampled(16000)
-            versions = [("clean", clean)]
+            versions = [("clean", clean), ("8kHz-cut", telephone_cut(clean))]
             if noise_samples is not None:
                 versions.append(("10dB", with_noise(clean, noise_samples, 10, seed=i)))
             for condition, clip in versions:

@@ -112,3 +112,40 @@ def test_an_utterance_of_the_coachs_echo_that_the_person_carries_on_starts_again
     people = [s for s, _ in segments if s.echo_seconds < s.speech_seconds]
     assert len(people) == 1
     assert people[0].echo_seconds == 0.0 and people[0].start >= count_to - 0.12
+
+
+def feed_early(segmenter, clip):
+    """Feed a clip; returns [("early"|"closed", segment, time returned)]."""
+    found = []
+    for i in range(0, len(clip.samples) - FRAME + 1, FRAME):
+        t = i / RATE
+        segment = segmenter.push(clip.samples[i : i + FRAME], t)
+        early = segmenter.take_early()
+        if early is not None:
+            found.append(("early", early.segment, t + FRAME / RATE))
+        if segment is not None:
+            found.append(("closed", segment, t + FRAME / RATE))
+    return found
+
+
+def test_an_early_copy_is_offered_after_a_short_quiet_and_the_closed_utterance_only_adds_quiet():
+    word = say("stop", "en+f3")
+    clip = quiet(1.0).then(word).then(quiet(1.0))
+    found = feed_early(Segmenter(RATE, SegmenterSettings(early_seconds=0.15)), clip)
+    assert [kind for kind, _, _ in found] == ["early", "closed"]
+    (_, early, early_at), (_, closed, closed_at) = found
+    assert closed_at - early_at >= 0.15  # decoding can start this much sooner
+    assert early.start == closed.start and early.speech_seconds == closed.speech_seconds
+    assert closed.clip.samples[: len(early.clip.samples)].tolist() == early.clip.samples.tolist()
+    assert not any(kind == "early" for kind, _, _ in feed_early(Segmenter(RATE), clip))  # off by default
+
+
+def test_speech_after_the_early_copy_makes_the_closed_utterance_say_more():
+    first, second = say("six", "en+f3"), say("seven", "en+f3")
+    clip = quiet(1.0).then(first).then(quiet(0.22)).then(second).then(quiet(1.0))
+    found = feed_early(Segmenter(RATE, SegmenterSettings(early_seconds=0.15)), clip)
+    closed = [s for kind, s, _ in found if kind == "closed"]
+    early = [s for kind, s, _ in found if kind == "early"]
+    assert len(closed) == 1 and len(early) >= 2
+    assert early[0].speech_seconds < closed[0].speech_seconds  # the first copy is not what was said
+    assert early[-1].speech_seconds == closed[0].speech_seconds

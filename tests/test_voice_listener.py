@@ -196,3 +196,33 @@ def test_a_stop_spotted_during_a_sentence_inside_the_exercise_is_acted_on_after_
     capture.items = [Spotted("stop", 11.0)]
     heard = listener.listen(background, None)
     assert heard is not None and heard.text == "stop"
+
+
+def test_decoding_starts_on_the_early_copy_and_its_result_is_used_when_nothing_more_is_said():
+    from voicecoach.voice.segmenter import Early, Segment  # noqa: PLC0415
+
+    def segment(speech, samples):
+        return Segment(Clip(np.zeros(samples, np.int16), RATE), start=1.0, end=2.0, speech_seconds=speech,
+                       echo_seconds=0.0)
+
+    early, closed = segment(0.5, 16000), segment(0.5, 20000)
+    recogniser = RecordingRecogniser()
+    listener = VoiceListener(QueuedItems([Early(early), closed]), recogniser, RealSeconds())
+    assert listener.listen(QUESTION, None) == Utterance("yes", 0.9)
+    assert [len(c.samples) for c in recogniser.heard] == [16000]  # decoded once, on the early copy
+    assert listener.speculation.used == 1
+
+    resumed = segment(0.8, 30000)  # the person spoke on after the early copy: decoded again, whole
+    recogniser.heard.clear()
+    listener = VoiceListener(QueuedItems([Early(early), resumed]), recogniser, RealSeconds())
+    assert listener.listen(QUESTION, None) == Utterance("yes", 0.9)
+    assert [len(c.samples) for c in recogniser.heard] == [16000, 30000]
+    assert listener.speculation.discarded == 1
+
+    other = Expect.of(Vocabulary.NUMBER, Vocabulary.COMMANDS)  # a copy decoded for another question
+    recogniser.heard.clear()
+    listener = VoiceListener(QueuedItems([Early(early)]), recogniser, RealSeconds())
+    assert listener.listen(QUESTION, None) is None
+    listener.capture = QueuedItems([closed])
+    assert listener.listen(other, None) == Utterance("yes", 0.9)
+    assert [len(c.samples) for c in recogniser.heard] == [16000, 20000]

@@ -11,7 +11,8 @@ from voicecoach.ports import Expect, Utterance, Vocabulary
 from voicecoach.voice.errors import MicrophoneLost
 from voicecoach.voice.microphone import Back, Capture, Lost
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.segmenter import Segment
+from voicecoach.voice.segmenter import Early, Segment
+from voicecoach.voice.speculation import Speculation
 from voicecoach.voice.spotter import Spotted
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ class VoiceListener:
     ) -> None:
         self.capture = capture
         self.recogniser = recogniser
+        self.speculation = Speculation(recogniser)
+        """Decodes on a worker thread, from the early copy of an utterance when the capture offers one."""
         self.clock = clock
         self.echo_share = echo_share
         """An utterance whose speech overlapped the coach's playback this much or more is the coach's echo."""
@@ -83,6 +86,10 @@ class VoiceListener:
                 raise MicrophoneLost(LOST_MESSAGE.format(reason=item.reason))
             if isinstance(item, Back):  # a loss already dealt with (the recovery waits on the capture itself)
                 continue
+            if isinstance(item, Early):
+                if not (item.segment.too_long or self.is_echo(item.segment) or self._already_spotted(item.segment)):
+                    self.speculation.begin(item.segment, expect)
+                continue
             if isinstance(item, Spotted):
                 log.debug("spotted %r at %.2f (listening since %.2f, background=%s)", item.word, item.at, began,
                           expect.background)
@@ -98,7 +105,7 @@ class VoiceListener:
             self.last_speech_dbfs = item.level_dbfs
             if item.too_long:  # a sentence or steady noise: not an answer
                 return Utterance(text="", confidence=0.0, rejected=True)
-            utterance = self.recogniser.recognise(item.clip, expect)
+            utterance = self.speculation.recognise(item, expect)
             log.debug("  recognised %r confidence %s rejected %s", utterance.text, utterance.confidence,
                       utterance.rejected)
             return utterance

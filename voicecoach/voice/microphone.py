@@ -22,7 +22,7 @@ from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.mic_health import Change, HealthSettings, MicHealth
 from voicecoach.voice.pcm import Samples, to_dbfs
 from voicecoach.voice.quiet import quiet_stderr
-from voicecoach.voice.segmenter import Segment, Segmenter, SegmenterSettings
+from voicecoach.voice.segmenter import Early, Segment, Segmenter, SegmenterSettings
 from voicecoach.voice.spotter import SpeakerAwareSpotter, Spotted
 
 RATE = 16000
@@ -97,7 +97,7 @@ class Capture:
         """Judges the coach's echo for the spotter by level (voice/echo.py): it hears the person over the
         coach's own words, and the echo a little after the playback log says a clip ended; None: the
         playback log's spans alone."""
-        self.segments: queue.Queue[Segment | Spotted | Lost | Back] = queue.Queue()
+        self.segments: queue.Queue[Segment | Early | Spotted | Lost | Back] = queue.Queue()
         self._stop = threading.Event()
         self._working = threading.Event()
         self._working.set()
@@ -135,8 +135,9 @@ class Capture:
         if not self._thread.is_alive():
             _close(self.source)
 
-    def next_segment(self, timeout: float | None) -> Segment | Spotted | Lost | Back | None:
-        """The next utterance, keyword hit, Lost or Back marker; None when ``timeout`` seconds pass first."""
+    def next_segment(self, timeout: float | None) -> Segment | Early | Spotted | Lost | Back | None:
+        """The next utterance, early copy of one (settings.early_seconds), keyword hit, Lost or Back marker;
+        None when ``timeout`` seconds pass first."""
         try:
             return self.segments.get(timeout=timeout)
         except queue.Empty:
@@ -214,6 +215,9 @@ class Capture:
             hit = self.spotter.push(samples, start, echo=echo, above_floor_db=self.segmenter.above_floor_db)
             if hit is not None:
                 self.segments.put(hit)
+        early = self.segmenter.take_early()
+        if early is not None:
+            self.segments.put(early)
         if segment is not None:
             self.segments.put(segment)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.ports import Expect, Utterance
+from voicecoach.voice.moonshine_audio import with_quiet_edges
 from voicecoach.voice.moonshine_decoding import Scores, Transcript, begins_a_phrase, greedy, score
 from voicecoach.voice.moonshine_guards import Limits, audio_problem, transcript_problem
 from voicecoach.voice.moonshine_model import Floats, MoonshineModel, MoonshineUnavailable, Start
@@ -93,6 +94,7 @@ class MoonshineRecogniser:
         pools = [[(c.phrase, c.meaning) for c in candidates(e)] for e in expects]
         with self._lock:
             t0 = time.perf_counter()
+            clip = with_quiet_edges(clip)
             start = self.model.start(_floats(clip))
             t1 = time.perf_counter()
             scores = Scores()
@@ -119,7 +121,7 @@ class MoonshineRecogniser:
 
         For a second opinion on a few words: compare the phrase you want with the others you give.
         """
-        clip = audio.resampled(RATE)
+        clip = with_quiet_edges(audio.resampled(RATE))
         with self._lock:
             start = self.model.start(_floats(clip))
             return score(self.model, start, [(p, p) for p in phrases], prune=False).values

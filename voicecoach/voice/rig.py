@@ -15,7 +15,9 @@ from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import RealClock, SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, FrameSource, Microphone
 from voicecoach.voice.playback import DeviceSink, Sink
+from voicecoach.voice.segmenter import SegmenterSettings
 from voicecoach.voice.speaker import VoiceSpeaker, build_speaker
+from voicecoach.voice.speculation import EARLY_SECONDS
 from voicecoach.voice.spotter import SecondOpinion, SpeakerAwareSpotter, StopSpotter
 
 
@@ -80,6 +82,7 @@ def open_voice(
         raise
     spotter = SpeakerAwareSpotter(StopSpotter(), played=speaker.log.played, second_opinion=second_opinion)
     capture = Capture(microphone, echo=speaker.log, spotter=spotter, judge=EchoJudge(speaker.log),
+                      settings=SegmenterSettings(early_seconds=EARLY_SECONDS),
                       reopen=lambda: _reopen_microphone(options.mic)).start()
     listener = VoiceListener(capture, recogniser, clock)
     watch = VoiceDeviceWatch(capture, speaker.player, lambda: _reopen_speaker(options.speaker))

@@ -27,6 +27,9 @@ class SegmenterSettings:
     """Speech must last this long to open an utterance (a click does not)."""
     end_seconds: float = 0.35
     """This much quiet closes an utterance (the end of a word to "heard")."""
+    early_seconds: float | None = None
+    """After this much quiet a copy of the utterance so far is offered (:meth:`Segmenter.take_early`), so
+    decoding can start before ``end_seconds`` closes it; None: never (see voice/speculation.py)."""
     pre_roll_seconds: float = 0.3
     """Audio kept from before the start, so the first consonant is not cut."""
     max_seconds: float = 6.0
@@ -69,6 +72,17 @@ class _Open:
     echo: float = 0.0
     quiet: float = 0.0
     loud_levels: list[float] = field(default_factory=list)
+    offered: bool = False
+    """A copy was offered early in the current quiet gap."""
+
+
+@dataclass(frozen=True)
+class Early:
+    """A copy of an utterance that has gone quiet for ``early_seconds`` but is not closed yet: decoding it
+    at once saves the rest of ``end_seconds``. The closed segment follows with the same ``speech_seconds``
+    when the person said nothing more (then only quiet was added), with more when speech resumed."""
+
+    segment: Segment
 
 
 class Segmenter:
@@ -85,6 +99,12 @@ class Segmenter:
         self._pre_seconds = 0.0
         self._run = 0.0
         self._open: _Open | None = None
+        self._early: Early | None = None
+
+    def take_early(self) -> Early | None:
+        """The copy offered by the last :meth:`push` (once), or None."""
+        early, self._early = self._early, None
+        return early
 
     @property
     def above_floor_db(self) -> float:
@@ -157,10 +177,16 @@ class Segmenter:
             current.speech += seconds
             current.quiet = 0.0
             current.loud_levels.append(level)
+            current.offered = False
             if echo:
                 current.echo += seconds
         else:
             current.quiet += seconds
+        early = self.settings.early_seconds
+        if early is not None and not current.offered and early - 1e-9 <= current.quiet < self.settings.end_seconds:
+            current.offered = True
+            segment = self._segment(current, too_long=False)
+            self._early = Early(segment) if segment is not None else None
         total = sum(len(f) for f in current.frames) / self.rate
         if current.quiet >= self.settings.end_seconds - 1e-9:
             return self._close(too_long=False)
@@ -181,6 +207,10 @@ class Segmenter:
         current = self._open
         assert current is not None
         self._open = None
+        self._early = None
+        return self._segment(current, too_long=too_long)
+
+    def _segment(self, current: _Open, *, too_long: bool) -> Segment | None:
         if current.speech < self.settings.min_speech_seconds and not too_long:
             return None
         samples = np.concatenate(current.frames)
