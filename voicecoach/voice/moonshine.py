@@ -19,6 +19,7 @@ from voicecoach.ports import Expect, Utterance
 from voicecoach.voice.moonshine_audio import with_quiet_edges
 from voicecoach.voice.moonshine_decoding import Scores, Transcript, begins_a_phrase, greedy, score
 from voicecoach.voice.moonshine_guards import Limits, audio_problem, transcript_problem
+from voicecoach.voice.moonshine_memory import MemoryGiver
 from voicecoach.voice.moonshine_model import Floats, MoonshineModel, MoonshineUnavailable, Start
 from voicecoach.voice.moonshine_scoring import Tuning, Verdict, candidates, is_sentence, judge
 from voicecoach.voice.pcm import Clip
@@ -60,7 +61,9 @@ class MoonshineRecogniser:
         self.tuning = tuning
         self.limits = limits or Limits()
         self._lock = threading.Lock()
+        self.memory = MemoryGiver()
         self._warm()
+        self.memory.release_now()
 
     def recognise(self, audio: Clip, expect: Expect) -> Utterance:
         """What was said, as a phrase of the expected vocabularies, or a rejection."""
@@ -76,6 +79,7 @@ class MoonshineRecogniser:
             return Recognised(_utterance(verdict), verdict, None, _ms(started))
         hearing = self.hear(clip, expect)
         verdict = self.judge(hearing, expect)
+        self.memory.release_later()
         return Recognised(_utterance(verdict), verdict, hearing, _ms(started))
 
     def judge(self, hearing: Hearing, expect: Expect) -> Verdict:
