@@ -134,9 +134,10 @@ Engine = Callable[[Clip], dict[str, tuple[Utterance, float | None]]]
 """A clip -> per context: the utterance, and the milliseconds of that context's decode (None: not timed)."""
 
 
-def moonshine_engine(timing_every: int) -> Engine:
+def moonshine_engine(timing_every: int, keep: list[dict[str, Any]] | None = None) -> Engine:
     """Moonshine: one hearing scores every context (as many decisions as separate decodes, measured
-    faster); every ``timing_every``-th clip is also decoded per context, as voice mode does, for the times."""
+    faster); every ``timing_every``-th clip is also decoded per context, as voice mode does, for the times.
+    ``keep`` collects each context's hearing (scripts/rejudge_recogniser.py decides again from them)."""
     from voicecoach.voice.moonshine import MoonshineRecogniser  # noqa: PLC0415
 
     rec = MoonshineRecogniser()
@@ -153,18 +154,34 @@ def moonshine_engine(timing_every: int) -> Engine:
             if timed:
                 result = rec.recognise_detailed(clip16, expect)
                 out[name] = (result.utterance, result.milliseconds)
+                _keep(keep, name, result.hearing, result.verdict.reason, result.milliseconds)
                 continue
             from voicecoach.voice.moonshine_guards import audio_problem  # noqa: PLC0415
 
-            if audio_problem(clip16, rec.limits) is not None:
+            if (problem := audio_problem(clip16, rec.limits)) is not None:
                 out[name] = (Utterance("", 0.0, rejected=True), None)
+                _keep(keep, name, None, problem, None)
                 continue
             hearing = hearing or rec.hear(clip16, *expects)
             verdict = rec.judge(hearing, expect)
             out[name] = (Utterance(verdict.text, verdict.confidence, verdict.rejected), None)
+            _keep(keep, name, hearing, None, None)
         return out
 
     return run
+
+
+def _keep(keep: list[dict[str, Any]] | None, context: str, hearing: Any, problem: str | None,
+          ms: float | None) -> None:
+    """Add one context's hearing (None: a guard stopped the clip, ``problem`` says why) to ``keep``."""
+    if keep is None:
+        return
+    row: dict[str, Any] = {"context": context, "ms": ms, "audio": problem if hearing is None else None}
+    if hearing is not None:
+        t = hearing.transcript
+        row |= {"text": t.text, "lp": t.logprob, "ended": t.ended, "trusted": hearing.problem is None,
+                "scores": hearing.scores}
+    keep.append(row)
 
 
 def pocketsphinx_engine() -> Engine:
@@ -193,15 +210,18 @@ def conditions(noise: Path | None) -> dict[str, Callable[[Clip, int], Clip]]:
     return out
 
 
-def bench(items: list[Item], engines: dict[str, Engine], conds: dict[str, Callable[[Clip, int], Clip]]
-          ) -> dict[tuple[str, str, str], Tally]:
-    """Every clip through every engine under every condition."""
+def bench(items: list[Item], engines: dict[str, Engine], conds: dict[str, Callable[[Clip, int], Clip]],
+          keep: list[dict[str, Any]] | None = None) -> dict[tuple[str, str, str], Tally]:
+    """Every clip through every engine under every condition (``keep``: the hearings, labelled)."""
     tallies: dict[tuple[str, str, str], Tally] = {}
     for condition, mix in conds.items():
         for i, item in enumerate(items):
             clip = mix(read_wav(item.path), i)
             for engine, run in engines.items():
+                kept = len(keep) if keep is not None else 0
                 heard = run(clip)
+                for row in keep[kept:] if keep is not None else []:
+                    row |= {"file": item.path.name, "label": item.label, "condition": condition}
                 for context, (utterance, ms) in heard.items():
                     kind, want = want_in(item.label, context)
                     if kind == "skip":
@@ -267,23 +287,29 @@ def main() -> None:
                         help="which of clean,10dB,5dB to run (the noisy ones need --noise)")
     parser.add_argument("--timing-every", type=int, default=4, metavar="K",
                         help="decode every K-th clip once per context, as voice mode does, for the times")
+    parser.add_argument("--hearings-out", type=Path, default=None,
+                        help="also write Moonshine's hearings (JSON lines) to decide again with other thresholds")
     args = parser.parse_args()
     speakers = speakers_of(args.corpus)
     items = [Item(p, lab, speakers.get(p.name, p.name)) for p in sorted(args.corpus.glob("*.wav"))
              if (lab := label_of(p)) is not None]
     items = [i for i in items if args.split == "all" or in_split(i.speaker, args.split)]
-    makers = {"moonshine": lambda: moonshine_engine(args.timing_every), "pocketsphinx": pocketsphinx_engine}
+    keep: list[dict[str, Any]] | None = [] if args.hearings_out else None
+    makers = {"moonshine": lambda: moonshine_engine(args.timing_every, keep), "pocketsphinx": pocketsphinx_engine}
     engines = {name: makers[name]() for name in args.engines.split(",")}
     print(f"{len(items)} clips ({args.split}), engines {', '.join(engines)}", file=sys.stderr)
     started = time.perf_counter()
     wanted = args.conditions.split(",")
-    tallies = bench(items, engines, {k: v for k, v in conditions(args.noise).items() if k in wanted})
+    tallies = bench(items, engines, {k: v for k, v in conditions(args.noise).items() if k in wanted}, keep)
     print_table(tallies)
     elapsed = time.perf_counter() - started
     print(f"\n{len(items)} clips, {args.split} speakers, {elapsed / 60:.1f} min")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(records(tallies), indent=1))
     print(f"wrote {args.out}")
+    if args.hearings_out and keep is not None:
+        args.hearings_out.write_text("".join(json.dumps(row) + "\n" for row in keep))
+        print(f"wrote {args.hearings_out} (decide again with scripts/rejudge_recogniser.py)")
 
 
 if __name__ == "__main__":

@@ -36,8 +36,8 @@ from voicecoach.voice.pcm import Clip, read_wav
 GRID = {
     "sure_margin": [0.5, 1.0, 1.5, 2.0, 3.0, 4.0],
     "agree_margin": [0.0, 0.5, 1.0],
-    "confirm_margin": [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0],
-    "confirm_gap": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+    "confirm_margin": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0],
+    "confirm_gap": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0],
 }
 SURE = 0.6
 SLACK = 1.0
@@ -79,11 +79,13 @@ def hear_all(corpus: Path, noise: Path | None, out: Path) -> None:
                 f.write(json.dumps(row) + "\n")
 
 
-def evaluate(rows: list[dict[str, Any]], tuning: Tuning) -> dict[str, dict[str, int]]:
-    """Counts per context for one threshold setting."""
+def evaluate(rows: list[dict[str, Any]], tuning: Tuning, only: str | None = None) -> dict[str, dict[str, int]]:
+    """Counts per context (or for context ``only``) for one threshold setting."""
     out: dict[str, dict[str, int]] = {}
     for row in rows:
         for context, (expect, _) in CONTEXTS.items():
+            if only is not None and context != only:
+                continue
             kind, want = want_in(row["label"], context)
             if kind == "skip":
                 continue
@@ -139,23 +141,28 @@ def main() -> None:
         args.hearings[0].parent.mkdir(parents=True, exist_ok=True)
         hear_all(args.corpus, args.noise, args.hearings[0])
     rows = [json.loads(line) for path in args.hearings for line in path.read_text(encoding="utf-8").splitlines()]
+    print(f"{len(rows)} hearings")
+    for context in CONTEXTS:  # each context has its own thresholds ([decision.CONTEXT] in the tuning file)
+        found = search(rows, context)
+        if found is None:
+            print(f"  {context:9} no setting of the grid keeps the safety rules")
+            continue
+        print(f"  {context:9} {found[0]}\n            {found[1][context]}")
+
+
+def search(rows: list[dict[str, Any]], context: str) -> tuple[Tuning, dict[str, dict[str, int]]] | None:
+    """The grid's best setting for one context that keeps the safety rules, also loosened."""
     best: tuple[float, Tuning, dict[str, dict[str, int]]] | None = None
     for values in itertools.product(*GRID.values()):
         tuning = Tuning(**dict(zip(GRID, values, strict=True)))
         if tuning.agree_margin > tuning.sure_margin:
             continue
-        counts = evaluate(rows, tuning)
+        counts = evaluate(rows, tuning, context)
         if not acceptable(counts) or (best is not None and worth(counts) <= best[0]):
             continue
-        if acceptable(evaluate(rows, loosened(tuning))):
+        if acceptable(evaluate(rows, loosened(tuning), context)):
             best = (worth(counts), tuning, counts)
-    if best is None:
-        print("no setting of the grid keeps the safety rules")
-        return
-    print(f"{len(rows)} hearings; best: {best[1]}")
-    for context, c in best[2].items():
-        print(f"  {context:9} {c}")
-
+    return None if best is None else (best[1], best[2])
 
 if __name__ == "__main__":
     main()

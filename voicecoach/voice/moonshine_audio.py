@@ -14,10 +14,13 @@ import numpy.typing as npt
 
 from voicecoach.voice.pcm import Clip, Samples
 
-EDGE_SECONDS = 0.03
-"""The edge that is looked at, each side."""
-EDGE_BELOW_PEAK_DB = 20.0
-"""An edge within this of the loudest 10 ms is inside the word: the word touches the edge."""
+QUIET_NEEDED_SECONDS = 0.1
+"""A side with less quiet than this before (or after) the word gets padded."""
+QUIET_ABOVE_FLOOR_DB = 6.0
+"""A 10 ms frame is quiet within this of the clip's floor (its 10th percentile: the room, or the word's
+softest edge in a clip cut at the word)..."""
+QUIET_BELOW_PEAK_DB = 30.0
+"""... or this far below its loudest frame."""
 PAD_SECONDS = 0.3
 """As much quiet as the segmenter's pre-roll."""
 PAD_BELOW_PEAK_DB = 30.0
@@ -33,19 +36,25 @@ def _frame_levels(samples: Samples, size: int) -> npt.NDArray[np.float64]:
     return levels
 
 
+def _quiet_run(quiet: npt.NDArray[np.bool_]) -> int:
+    """How many frames at the start are quiet."""
+    loud = np.flatnonzero(~quiet)
+    return int(loud[0]) if len(loud) else len(quiet)
+
+
 def with_quiet_edges(clip: Clip) -> Clip:
-    """The clip with PAD_SECONDS of low noise added on each side where the word touches the edge."""
+    """The clip with PAD_SECONDS of low noise added on each side that has too little quiet around the word."""
     size = clip.rate // 100
     if len(clip.samples) < 2 * size:
         return clip
     levels = _frame_levels(clip.samples, size)
-    peak = float(levels.max())
-    near = peak * 10 ** (-EDGE_BELOW_PEAK_DB / 20)
-    edge = max(1, round(EDGE_SECONDS * 100))
-    head, tail = bool(levels[:edge].max() >= near), bool(levels[-edge:].max() >= near)
+    peak, floor = float(levels.max()), float(np.percentile(levels, 10))
+    quiet = levels <= max(floor * 10 ** (QUIET_ABOVE_FLOOR_DB / 20), peak * 10 ** (-QUIET_BELOW_PEAK_DB / 20))
+    needed = round(QUIET_NEEDED_SECONDS * 100)
+    head, tail = _quiet_run(quiet) < needed, _quiet_run(quiet[::-1]) < needed
     if not (head or tail):
         return clip
-    level = max(DITHER, min(float(np.percentile(levels, 10)), peak * 10 ** (-PAD_BELOW_PEAK_DB / 20)))
+    level = max(DITHER, min(floor, peak * 10 ** (-PAD_BELOW_PEAK_DB / 20)))
     rng = np.random.default_rng(len(clip.samples))  # fixed per clip: the same clip is always heard the same
     pad = round(PAD_SECONDS * clip.rate)
     before = rng.normal(0.0, level, pad if head else 0)

@@ -45,10 +45,23 @@ class Tuning:
 
 
 @cache
-def tuning() -> Tuning:
-    """The calibrated thresholds (see the comment in data/moonshine_tuning.toml for how they were chosen)."""
+def tuning(context: str | None = None) -> Tuning:
+    """The calibrated thresholds, for one context ("yes_no", "pain", "exercise": its own section overrides the
+    common ones) or the common ones (see the comment in data/moonshine_tuning.toml for how they were chosen)."""
     text = resources.files(data).joinpath("moonshine_tuning.toml").read_text(encoding="utf-8")
-    return Tuning(**tomllib.loads(text)["decision"])
+    sections = tomllib.loads(text)["decision"]
+    common = {k: v for k, v in sections.items() if not isinstance(v, dict)}
+    own = sections.get(context, {}) if context else {}
+    return Tuning(**(common | own))
+
+
+def context_of(expect: Expect) -> str:
+    """Which tuning section an expectation uses: "yes_no", "pain" (a number) or "exercise" (commands alone)."""
+    if Vocabulary.YES_NO in expect.vocabularies:
+        return "yes_no"
+    if Vocabulary.NUMBER in expect.vocabularies:
+        return "pain"
+    return "exercise"
 
 
 @dataclass(frozen=True)
@@ -135,7 +148,7 @@ def judge(transcript: str, logprob: float, *, ended: bool, trusted: bool, scores
 def decide(transcript: str, transcript_logprob: float, scores: dict[str, float], expect: Expect,
            settings: Tuning | None = None) -> Verdict:
     """Accept, confirm or reject, from the free transcript and the scores of this expectation's candidates."""
-    t = settings or tuning()
+    t = settings or tuning(context_of(expect))
     pool = candidates(expect)
     said = label(understand(transcript, expect))
     choice = number_choice(transcript) if Vocabulary.NUMBER in expect.vocabularies else None
