@@ -8,7 +8,16 @@ from voicecoach import data
 from voicecoach.dialogue.understanding import number_choice, understand
 from voicecoach.ports import Expect, Vocabulary
 from voicecoach.voice.moonshine_guards import audio_problem, transcript_problem
-from voicecoach.voice.moonshine_scoring import Tuning, candidates, decide, judge, label, phrases_of, tuning
+from voicecoach.voice.moonshine_scoring import (
+    Tuning,
+    candidates,
+    context_of,
+    decide,
+    judge,
+    label,
+    phrases_of,
+    tuning,
+)
 from voicecoach.voice.pcm import Clip
 
 YES_NO = Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)
@@ -99,10 +108,24 @@ def test_a_pain_word_keeps_its_meaning():
 
 
 def test_the_calibrated_tuning_loads_and_is_ordered():
-    t = tuning()
-    assert t.agree_margin <= t.sure_margin
-    assert t.unsure_confidence < 0.6 <= t.sure_confidence
+    for context in (None, "yes_no", "pain", "exercise"):
+        t = tuning(context)
+        assert t.agree_margin <= t.sure_margin
+        assert t.unsure_confidence < 0.6 <= t.sure_confidence
     assert "decision" in data.load("moonshine_tuning")
+
+
+def test_each_context_decides_with_its_own_section_of_the_tuning():
+    sections = data.load("moonshine_tuning")["decision"]
+    for context, expect in (("yes_no", YES_NO), ("pain", PAIN), ("exercise", COUNTING)):
+        assert context_of(expect) == context
+        own = sections.get(context, {})
+        for name, value in own.items():
+            assert getattr(tuning(context), name) == value
+        common = {k: v for k, v in sections.items() if not isinstance(v, dict)}
+        for name, value in common.items():
+            if name not in own:
+                assert getattr(tuning(context), name) == value
 
 
 def clip(seconds, amplitude, rate=16000, seed=0):
