@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.bench_recogniser import label_of, want_in
+from scripts.bench_recogniser import CONTEXTS, label_of, want_in
 from scripts.calibration_split import held_out, speakers_of
 
 
@@ -32,3 +32,24 @@ def test_the_speaker_split_is_fixed_and_uses_the_manifest():
     assert speakers["yes__an4_mmal_1.wav"] == "an4:mmal"
     assert all(held_out(s) for s in speakers.values())  # the test clips come from held-out speakers only
     assert held_out("an4:mmal") and not held_out("an4:mcsc")
+
+
+def test_kept_hearings_are_decided_again_with_the_current_thresholds():
+    from scripts.rejudge_recogniser import tallies_of  # noqa: PLC0415
+    from voicecoach.voice.moonshine_scoring import candidates  # noqa: PLC0415
+
+    pain = CONTEXTS["pain"][0]
+    scores = {c.phrase: -30.0 for c in candidates(pain)} | {"five": -0.4, "fine": -6.0}
+    heard = {"text": "Five.", "lp": -0.4, "ended": True, "trusted": True, "scores": scores, "ms": 12.0}
+    rows = [
+        {"file": "five__x_1.wav", "label": "five", "condition": "clean", "context": "pain", "audio": None, **heard},
+        {"file": "five__x_2.wav", "label": "five", "condition": "clean", "context": "pain", "audio": "too short",
+         "ms": None},
+        {"file": "oov__x_1.wav", "label": "oov", "condition": "clean", "context": "pain", "audio": None,
+         **heard, "text": "Hey, channel rocks and more"},
+    ]
+    tally = tallies_of(rows)[("moonshine", "pain", "clean")]
+    assert tally.counts["n"] == 2 and tally.counts["right"] == 1 and tally.counts["right_sure"] == 1
+    assert tally.counts["rejected"] == 1
+    assert tally.counts["oov"] == 1 and tally.counts["oov_accepted"] == 0  # a sentence is not an answer
+    assert tally.ms == [12.0, 12.0]  # the times measured when the hearings were made
