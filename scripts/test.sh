@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh test
 bash scripts/lint.sh
 status=0
-.venv/bin/pytest "$@" || status=$?
+# Two workers (pytest-xdist): the real-time sound-room tests run on one, one at a time, while the other
+# works through the rest (tests/conftest.py groups them); "-n 0" as an argument runs everything in order.
+.venv/bin/pytest -n 2 --dist loadgroup "$@" || status=$?
 if [ "$status" -eq 5 ]; then
     echo "pytest collected no tests: that is a broken test setup, not a pass" >&2
     exit 1
