@@ -119,7 +119,8 @@ def test_pause_and_resume_in_a_hold_restarts_the_hold(pulse: Pulse, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     kinds = [(e["type"], e.get("name", e.get("n", e.get("text")))) for e in events
              if e["type"] in ("command", "count") or (e["type"] == "heard" and e["accepted"])]
-    assert [k for k in kinds if k[0] == "command"] == [("command", "pause")]
+    heard = [(e["text"], e.get("reason"), e["accepted"]) for e in events if e["type"] == "heard"]
+    assert [k for k in kinds if k[0] == "command"] == [("command", "pause")], (user.command_tries, heard)
     assert [n for kind, n in kinds if kind == "count"] == list(range(1, 9))  # each second counted once
     assert kinds.index(("command", "pause")) < kinds.index(("heard", "resume")) < kinds.index(("count", 8))
     said = [e["text"] for e in events if e["type"] == "said"]
