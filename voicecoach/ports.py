@@ -135,3 +135,9 @@ class Clock(Protocol):
 
     def sleep_until(self, deadline: float) -> None:
         """Return once ``now() >= deadline``."""
+
+    def real_seconds_until(self, deadline: float | None) -> float | None:
+        """Real seconds until a coach-time deadline (None: no deadline); 0 once it has passed.
+
+        Adapters that block on real devices (a keyboard, a microphone) wait this long; a fake clock says 0.
+        """

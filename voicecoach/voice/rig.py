@@ -7,12 +7,13 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from voicecoach.ports import Clock
 from voicecoach.voice.device_watch import VoiceDeviceWatch
 from voicecoach.voice.devices import choose, list_devices
 from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.engines import open_recogniser
 from voicecoach.voice.errors import VoiceError
-from voicecoach.voice.listener import RealClock, SpeechRecogniser, VoiceListener
+from voicecoach.voice.listener import SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, FrameSource, Microphone
 from voicecoach.voice.playback import DeviceSink, Sink
 from voicecoach.voice.speaker import VoiceSpeaker, build_speaker
@@ -57,7 +58,7 @@ class VoiceRig:
 def open_voice(
     options: VoiceOptions,
     to_player: Callable[[float], float],
-    clock: RealClock,
+    clock: Clock,
     *,
     recogniser: SpeechRecogniser | None = None,
     warn: Callable[[str], None] = lambda message: None,
