@@ -56,6 +56,8 @@ class Utterance:
     """0 to 1 where the recogniser gives one; None for typed text (certain)."""
     rejected: bool = False
     """True when a recogniser heard speech but judged it outside the vocabulary."""
+    reason: str | None = None
+    """Why it was rejected, in the recogniser's words (its evidence); None when accepted or typed."""
 
 
 class InputClosed(Exception):

@@ -363,7 +363,8 @@ class Conversation:
         return utterance, None if utterance.rejected else understand(utterance.text, expect)
 
     def _heard(self, utterance: Utterance, *, accepted: bool) -> None:
-        self.emit(Heard(text=utterance.text, confidence=utterance.confidence, accepted=accepted))
+        self.emit(Heard(text=utterance.text, confidence=utterance.confidence, accepted=accepted,
+                        reason=utterance.reason))
 
     def _not_understood(self, kind: QuestionKind) -> str:
         key = {

@@ -29,6 +29,8 @@ class SpeechRecogniser(Protocol):
         """Decode ``audio`` against the words ``expect`` allows; reject what is outside them."""
 
 
+TOO_LONG_REASON = "too long for an answer (a sentence, or steady noise)"
+"""Why an utterance longer than the segmenter allows is rejected without decoding."""
 LOST_MESSAGE = "The microphone stopped working ({reason})."
 
 
@@ -89,7 +91,7 @@ class VoiceListener:
                 continue
             self.last_speech_dbfs = item.level_dbfs
             if item.too_long:  # a sentence or steady noise: not an answer
-                return Utterance(text="", confidence=0.0, rejected=True)
+                return Utterance(text="", confidence=0.0, rejected=True, reason=TOO_LONG_REASON)
             utterance = self.recogniser.recognise(item.clip, expect)
             log.debug("  recognised %r confidence %s rejected %s", utterance.text, utterance.confidence,
                       utterance.rejected)
