@@ -26,6 +26,7 @@ from voicecoach.history.link import HistoryLink, attach
 from voicecoach.history.store import HistoryError
 from voicecoach.session import Session, SessionReport
 from voicecoach.settings import Settings
+from voicecoach.triage import rules
 
 if TYPE_CHECKING:
     from voicecoach.voice.rig import VoiceRig
@@ -79,6 +80,10 @@ def run(
 
     ``wall_clock`` gives the date and time the history records (tests inject one to simulate days).
     """
+    try:
+        rules.check_shipped()
+    except rules.DataError as err:
+        raise SetupError(f"the clinical data is broken: {err}") from err
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
