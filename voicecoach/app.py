@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING
 
 import platformdirs
 
+from voicecoach import data
 from voicecoach.adapters.clock import ScaledClock
 from voicecoach.adapters.display import TerminalDisplay
 from voicecoach.adapters.queued import QueuedSinks
@@ -36,8 +37,8 @@ AFTER_DEVICE_LOST = (
     "Everything so far is kept (see 'voicecoach history'). Plug the device back in and start again "
     "(voicecoach check tests it), or use --text to type your answers."
 )
-VOICE_ANSWER_TIMEOUT_SECONDS = 10.0
-"""Voice mode: silence this long after a question counts as not understood (a re-ask, never an answer)."""
+VOICE_ANSWER_TIMEOUT_SECONDS = float(data.load("asking")["voice_answer_timeout_seconds"])
+"""Voice mode: silence this long after a question counts as not understood (data/asking.toml)."""
 
 
 __all__ = ["Settings", "SetupError", "data_dir", "data_dir_path", "run"]

@@ -6,6 +6,10 @@ from voicecoach import data
 
 _PAIN = data.load("pain")
 
+PAIN_LOWEST: int = int(_PAIN["lowest"])
+"""The pain scale's bottom: no pain."""
+PAIN_HIGHEST: int = int(_PAIN["highest"])
+"""The pain scale's top: the worst imaginable."""
 PAIN_RISE_STEP_DOWN: int = int(_PAIN["rise_step_down"])
 """A rise this large from before to after is noted, and the plan steps down (data/pain.toml)."""
 HIGH_PAIN: int = int(_PAIN["high_before"])
