@@ -1,5 +1,6 @@
-"""The clinical rules' ids are checked when the data is loaded (voicecoach/triage/rules.py): a typo in a
-TOML file is an error at start that names the file and the id. Tested on broken copies of the data."""
+"""The clinical rules' ids (and the numbers' ranges) are checked when the data is loaded
+(voicecoach/triage/rules.py): a typo in a TOML file is an error at start that names the file and the id.
+Tested on broken copies of the data."""
 
 import os
 import shutil
@@ -55,6 +56,10 @@ TYPOS = [
      ["act_now", "'URGNET'"]),
     ("progression.toml", 'E2 = "standard"', 'E2 = "standart"', ["top_level.PREGNANCY", "'standart'"]),
     ("progression.toml", '"SEE_DOCTOR"]', '"SEE_DOCTER"]', ["carry_over", "'SEE_DOCTER'"]),
+    ("pain.toml", "high_before = 8", "high_before = 80", ["high_before", "80", "0 to 10"]),
+    ("pain.toml", "rise_step_down = 2", "rise_step_down = 0", ["rise_step_down"]),
+    ("asking.toml", "number_attempts = 2", "number_attempts = 5", ["number_attempts", "1 to 3"]),
+    ("asking.toml", "confirm_below = 0.6", 'confirm_below = "0.6"', ["confirm_below"]),
 ]
 
 

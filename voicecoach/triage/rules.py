@@ -17,8 +17,8 @@ from voicecoach.triage.guards import GUARDS
 
 Load = Callable[[str], dict[str, Any]]
 
-TRIAGE, OUTCOMES, DECISION, PROGRESSION = (f"voicecoach/data/{name}.toml"
-                                           for name in ("triage", "outcomes", "decision", "progression"))
+TRIAGE, OUTCOMES, DECISION, PROGRESSION, PAIN, ASKING = (
+    f"voicecoach/data/{name}.toml" for name in ("triage", "outcomes", "decision", "progression", "pain", "asking"))
 
 SECTIONS = ("carry_over", "check_in", "red_flags", "pregnancy", "symptoms", "knee_test", "inflammation")
 """The sections of triage.toml, in CLINICAL.md's order."""
@@ -42,6 +42,7 @@ def check(load: Load = data.load) -> None:
     _check_decision(decision, set(question_ids), red_flags)
     _check_outcomes(outcomes, set(question_ids), red_flags, exercise_levels)
     _check_progression(load("progression"), all_outcomes, red_flags, exercise_levels)
+    _check_numbers(load("pain"), load("asking"))
     for name, guard in GUARDS.items():
         _known("voicecoach/triage/guards.py", f"guard {name}", guard.reads, question_ids, "question id")
     for step in DECISION_ORDER:
@@ -122,6 +123,23 @@ def _check_progression(progression: dict[str, Any], outcomes: set[str], red_flag
             _known(PROGRESSION, f"top_level.{outcome}", [exercise], exercise_levels, "exercise")
             _known(PROGRESSION, f"top_level.{outcome}", [level], exercise_levels[exercise],
                    f"level of {exercise}")
+
+
+def _check_numbers(pain: dict[str, Any], asking: dict[str, Any]) -> None:
+    low, high = pain["lowest"], pain["highest"]
+    _within(PAIN, "lowest", low, 0, high - 1)
+    _within(PAIN, "high_before", pain["high_before"], low, high)
+    _within(PAIN, "rise_step_down", pain["rise_step_down"], 1, high - low)
+    _within(ASKING, "attempts", asking["attempts"], 1, 10)
+    _within(ASKING, "number_attempts", asking["number_attempts"], 1, asking["attempts"])
+    _within(ASKING, "confirm_below", asking["confirm_below"], 0, 1)
+    _within(ASKING, "voice_answer_timeout_seconds", asking["voice_answer_timeout_seconds"], 1, 600)
+    _within(ASKING, "keyboard_timeout_seconds", asking["keyboard_timeout_seconds"], 1, 3600)
+
+
+def _within(file: str, name: str, value: object, low: float, high: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise DataError(f"{file}: {name} = {value!r} is not a number from {low:g} to {high:g}")
 
 
 def _known(file: str, where: str, names: Iterable[object], defined: Iterable[str], what: str) -> None:
