@@ -42,6 +42,7 @@ from tests.speech import with_noise
 from voicecoach.dialogue.conversation import AskingPolicy
 from voicecoach.dialogue.understanding import CommandWord, understand
 from voicecoach.ports import Expect, Utterance, Vocabulary
+from voicecoach.settings import DEFAULT_RECOGNISER
 from voicecoach.voice.moonshine_scoring import label as meaning_label
 from voicecoach.voice.pcm import Clip, read_wav
 
@@ -51,7 +52,7 @@ CONTEXTS = {
     "pain": (Expect.of(Vocabulary.NUMBER, Vocabulary.COMMANDS), Vocabulary.NUMBER),
     "exercise": (Expect.of(Vocabulary.COMMANDS, background=True), Vocabulary.COMMANDS),
 }
-DEFAULT_ENGINE = "moonshine"
+DEFAULT_ENGINE = DEFAULT_RECOGNISER
 KEYS = ("engine", "context", "condition", "n", "right", "right_sure", "wrong", "wrong_sure", "rejected", "oov",
         "oov_accepted", "oov_accepted_sure", "median_ms", "p90_ms")
 

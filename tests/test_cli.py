@@ -155,6 +155,17 @@ def test_transcript_is_json_lines_with_times_types_and_ids(tmp_path):
     assert events[-1] == {"t": events[-1]["t"], "type": "session_end", "how": "finished", "exit_code": 0}
 
 
+def test_a_transcripts_heard_events_say_what_was_meant_and_why_not(tmp_path):
+    """Added fields of the heard event: its meaning (typed text has no rejection reason: the keyboard is sure)."""
+    path = tmp_path / "t.jsonl"
+    result = invoke(["exercise", "E2", "--reps", "1", "--text", "--time-scale", "0", "--transcript", str(path)],
+                    "lots\n2\n3\n")
+    assert result.exit_code == 0
+    heard = [json.loads(line) for line in path.read_text().splitlines() if '"heard"' in line]
+    assert [(h["text"], h["meaning"], h["accepted"], h["reason"]) for h in heard] == [
+        ("lots", None, False, None), ("2", 2, True, None), ("3", 3, True, None)]
+
+
 def test_unknown_exercise_and_bad_values_are_usage_errors():
     assert invoke(["exercise", "plank", "--text"]).exit_code == 2
     assert invoke(["exercise", "E2", "--hold", "0", "--text"]).exit_code == 2

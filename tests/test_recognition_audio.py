@@ -115,6 +115,7 @@ def test_noise_coughs_and_silence_are_rejected():
         for expect in (QUESTION, EXPECT_FOR[Vocabulary.NUMBER], COUNTING):
             u = hear(clip, expect)
             assert u.rejected or understand(u.text, expect) is None, (name, u)
+            assert (u.reason is not None) == u.rejected, (name, u)  # a rejection says why; an acceptance does not
 
 
 def test_the_coachs_own_counting_is_never_a_confident_command():

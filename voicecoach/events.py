@@ -65,6 +65,10 @@ class Heard(Event):
     """The recogniser's confidence from 0 to 1; None when typed."""
     accepted: bool
     """Whether it was understood in the current context."""
+    meaning: str | int | None = None
+    """What the words meant here: yes, no, ready, skipped, a number or a command name; None when nothing fit."""
+    reason: str | None = None
+    """Why the recogniser rejected it (its evidence, e.g. "a decoy or another meaning wins"); None otherwise."""
 
 
 @dataclass(frozen=True, kw_only=True)

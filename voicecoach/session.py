@@ -21,15 +21,11 @@ from voicecoach.dialogue.understanding import Answer
 from voicecoach.endings import EXIT_CODES, ExitCode, How, SessionOver
 from voicecoach.events import LevelChanged, OutcomeReached, PainScore, PlanMade, SessionEnd
 from voicecoach.ports import DeviceLost, InputClosed
+from voicecoach.thresholds import HIGH_PAIN, PAIN_RISE_STEP_DOWN
 from voicecoach.triage.decision import TriageResult
 from voicecoach.triage.engine import TriageEngine
 from voicecoach.triage.guards import TriageContext
 from voicecoach.triage.questions import by_id
-
-PAIN_RISE_STEP_DOWN = 2
-"""CLINICAL.md section 8: a rise this large from before to after is noted, and the plan steps down."""
-HIGH_PAIN = 8
-"""A score this high before starting: advise rest; exercise only if the person confirms."""
 
 Progression = Callable[[TriageResult], tuple[tuple[PlanItem, ...], tuple[LevelChanged, ...]]]
 """Adjusts the triage's plan from the history: today's plan and the level changes to announce."""

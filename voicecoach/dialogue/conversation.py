@@ -50,6 +50,13 @@ _PAUSED = Expect.of(Vocabulary.READY, Vocabulary.COMMANDS)
 """While paused: "resume" or "ready" carries on (a plain "yes" does not: it may be an echo or a guess)."""
 
 
+def _label(meaning: Meaning | None) -> str | int | None:
+    """A meaning as the transcript writes it: "yes", 3, "stop"."""
+    if isinstance(meaning, CommandWord):
+        return meaning.command.value
+    return meaning.value if isinstance(meaning, Answer) else meaning
+
+
 def _says_ready(utterance: Utterance, meaning: Meaning | None) -> bool:
     """True when the words themselves are a "ready" phrase (not a yes that a READY context would accept)."""
     return meaning is Answer.READY and words().answers.get(normalise(utterance.text)) is Answer.READY
@@ -186,7 +193,7 @@ class Conversation:
             if heard is None:
                 return None
             utterance, meaning = heard
-            self._heard(utterance, accepted=isinstance(meaning, CommandWord))
+            self._heard(utterance, meaning, accepted=isinstance(meaning, CommandWord))
             if isinstance(meaning, CommandWord):
                 return meaning
             if not utterance.rejected:
@@ -206,7 +213,7 @@ class Conversation:
             return None
         utterance, meaning = heard
         answer = self._fitting(question, meaning)
-        self._heard(utterance, accepted=answer is not None or isinstance(meaning, CommandWord))
+        self._heard(utterance, meaning, accepted=answer is not None or isinstance(meaning, CommandWord))
         if isinstance(meaning, CommandWord):
             return self._question_command(question, meaning)
         if answer is not None and question.confirms_unsure and self._unsure(utterance):
@@ -256,7 +263,7 @@ class Conversation:
             if heard is None:
                 continue
             utterance, meaning = heard
-            self._heard(utterance, accepted=meaning is Answer.READY)
+            self._heard(utterance, meaning, accepted=meaning is Answer.READY)
             if meaning is Answer.READY:
                 self.emit(Answered(id="READY", value=Answer.READY.value))
                 return
@@ -286,7 +293,7 @@ class Conversation:
             utterance, meaning = heard
             resumes = _says_ready(utterance, meaning) or (
                 isinstance(meaning, CommandWord) and meaning.command is Command.RESUME)
-            self._heard(utterance, accepted=resumes or isinstance(meaning, CommandWord))
+            self._heard(utterance, meaning, accepted=resumes or isinstance(meaning, CommandWord))
             if resumes:
                 self.say(talk["resumed"])
                 return self.clock.now() - started
@@ -333,8 +340,9 @@ class Conversation:
             except InputClosed:  # no keyboard after all (stdin closed): the answer stays unclear
                 typed = None
             if typed is not None:
-                answer = self._fitting(question, understand(typed.text, EXPECT[question.kind]))
-                self._heard(typed, accepted=answer is not None)
+                meaning = understand(typed.text, EXPECT[question.kind])
+                answer = self._fitting(question, meaning)
+                self._heard(typed, meaning, accepted=answer is not None)
                 if isinstance(answer, Answer):
                     return answer
         if question.kind is QuestionKind.NUMBER:
@@ -362,8 +370,9 @@ class Conversation:
             return None
         return utterance, None if utterance.rejected else understand(utterance.text, expect)
 
-    def _heard(self, utterance: Utterance, *, accepted: bool) -> None:
-        self.emit(Heard(text=utterance.text, confidence=utterance.confidence, accepted=accepted))
+    def _heard(self, utterance: Utterance, meaning: Meaning | None, *, accepted: bool) -> None:
+        self.emit(Heard(text=utterance.text, confidence=utterance.confidence, accepted=accepted,
+                        meaning=_label(meaning), reason=utterance.reason))
 
     def _not_understood(self, kind: QuestionKind) -> str:
         key = {

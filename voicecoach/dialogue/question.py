@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from voicecoach import data
 from voicecoach.ports import Expect, Vocabulary
+
+_ASKING = data.load("asking")
 
 
 class QuestionKind(StrEnum):
@@ -59,14 +62,14 @@ class Question:
 
 @dataclass
 class AskingPolicy:
-    """The numbers behind asking."""
+    """The numbers behind asking (their defaults are data/asking.toml's)."""
 
-    attempts: int = 3
+    attempts: int = int(_ASKING["attempts"])
     """The first asking plus the re-asks."""
-    number_attempts: int = 2
+    number_attempts: int = int(_ASKING["number_attempts"])
     """A number (a pain score) is asked this many times; then it is narrowed down by yes/no."""
     answer_timeout_seconds: float | None = None
     """Silence this long counts as not understood; None waits without limit (typed input)."""
-    confirm_below: float = 0.6
+    confirm_below: float = float(_ASKING["confirm_below"])
     """A safety answer with a recogniser confidence below this is confirmed aloud."""
-    keyboard_timeout_seconds: float = 60.0
+    keyboard_timeout_seconds: float = float(_ASKING["keyboard_timeout_seconds"])

@@ -15,7 +15,7 @@ from voicecoach import data
 from voicecoach.coach.catalogue import Dose, Exercise, Kind, PlanItem
 from voicecoach.events import LevelChanged
 from voicecoach.history.records import ExerciseRecord, SessionRecord
-from voicecoach.session import PAIN_RISE_STEP_DOWN
+from voicecoach.thresholds import PAIN_RISE_STEP_DOWN
 
 
 @dataclass(frozen=True)
