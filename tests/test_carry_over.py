@@ -7,7 +7,7 @@ import pytest
 from tests.fakes import DayClock
 from tests.history_helpers import SI_JOINT, URGENT, cli_session, history_json, run_session
 from voicecoach.coach.catalogue import plan_item
-from voicecoach.endings import How
+from voicecoach.domain.endings import How
 from voicecoach.history.carry_over import carried_over
 from voicecoach.history.records import IN_PROGRESS, SessionRecord
 

@@ -7,7 +7,7 @@ import pytest
 from tests.fakes import Reply, rig
 from voicecoach.coach.catalogue import plan_item, timing
 from voicecoach.coach.coach import ExerciseCoach
-from voicecoach.endings import How, SessionOver
+from voicecoach.domain.endings import How, SessionOver
 
 
 def coach_for(replies, **kwargs):

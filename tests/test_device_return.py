@@ -12,10 +12,10 @@ import pytest
 from tests.fakes import FakeClock, Reply, rig
 from voicecoach.coach.catalogue import plan_item, timing
 from voicecoach.coach.coach import ExerciseCoach
-from voicecoach.dialogue.conversation import Question
 from voicecoach.dialogue.device_return import DeviceReturn
-from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import How, SessionOver
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.endings import How, SessionOver
+from voicecoach.domain.questions import Question
 from voicecoach.ports import DeviceLost
 from voicecoach.voice.mic_health import Change, HealthSettings, MicHealth
 

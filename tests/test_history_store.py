@@ -15,7 +15,7 @@ import pytest
 from tests.fakes import DayClock, Reply, rig
 from tests.history_helpers import cli_session, history_json, invoke
 from voicecoach.coach.catalogue import plan_item
-from voicecoach.endings import How
+from voicecoach.domain.endings import How
 from voicecoach.history.liveness import ProcessId
 from voicecoach.history.recorder import Recorder
 from voicecoach.history.schema import LATEST

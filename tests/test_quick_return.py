@@ -9,8 +9,8 @@ import pytest
 from tests.fakes import DayClock
 from tests.history_helpers import QUICK, SI_JOINT, run_session
 from tests.triage_helpers import ASKED_RED_FLAGS, N, U, Y, walk
-from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import How
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.endings import How
 from voicecoach.history.quick_return import is_full_triage, quick_return
 from voicecoach.history.records import SessionRecord
 from voicecoach.triage.engine import TriageEngine

@@ -3,7 +3,7 @@
 from tests.fakes import Reply, rig
 from tests.triage_helpers import ASKED_RED_FLAGS
 from voicecoach.coach.catalogue import plan_item
-from voicecoach.endings import How
+from voicecoach.domain.endings import How
 from voicecoach.session import Session
 
 ALL_NO = ["no"] * len(ASKED_RED_FLAGS) + ["no"]  # R1-R10 (with R4b, R5b), P1

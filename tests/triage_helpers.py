@@ -1,6 +1,6 @@
 """Walk the triage engine with an answer for each question id (no audio, no text)."""
 
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.domain.answers import Answer
 from voicecoach.triage.engine import TriageEngine
 from voicecoach.triage.guards import TriageContext
 from voicecoach.triage.questions import questions

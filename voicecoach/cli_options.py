@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import click
 
 from voicecoach import app
-from voicecoach.endings import ExitCode
+from voicecoach.domain.endings import ExitCode
 
 F = Callable[..., Any]
 

@@ -16,9 +16,10 @@ from voicecoach import data
 from voicecoach.coach.catalogue import PlanItem, timing
 from voicecoach.coach.coach import ExerciseCoach
 from voicecoach.coach.report import ExerciseReport
-from voicecoach.dialogue.conversation import Conversation, Question, QuestionKind
-from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import EXIT_CODES, ExitCode, How, SessionOver
+from voicecoach.dialogue.conversation import Conversation
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.endings import EXIT_CODES, ExitCode, How, SessionOver
+from voicecoach.domain.questions import Question, QuestionKind
 from voicecoach.events import LevelChanged, OutcomeReached, PainScore, PlanMade, SessionEnd
 from voicecoach.ports import DeviceLost, InputClosed
 from voicecoach.triage.decision import TriageResult

@@ -13,7 +13,7 @@ from typing import Any
 
 from voicecoach import data
 from voicecoach.coach import catalogue
-from voicecoach.dialogue.conversation import QuestionKind
+from voicecoach.domain.questions import QuestionKind
 from voicecoach.events import (
     Answered,
     Asked,

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from voicecoach import data
 from voicecoach.dialogue.narrowing import Narrowing, spoken_number
-from voicecoach.dialogue.question import EXPECT, AskingPolicy, Question, QuestionKind
-from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, normalise, understand, words
-from voicecoach.endings import How, SessionOver
+from voicecoach.dialogue.question import EXPECT, AskingPolicy
+from voicecoach.dialogue.understanding import normalise, understand, words
+from voicecoach.domain.answers import Answer, Command, CommandWord, Meaning
+from voicecoach.domain.endings import How, SessionOver
+from voicecoach.domain.questions import Question, QuestionKind
 from voicecoach.events import Answered, Asked, EventSink, Heard, Listening, Said
 from voicecoach.ports import (
     Clock,
@@ -42,7 +44,7 @@ class _Again(Enum):
 
 
 _AGAIN = _Again.AGAIN
-__all__ = ["AskingPolicy", "Conversation", "Question", "QuestionKind"]  # the question types live in question.py
+__all__ = ["AskingPolicy", "Conversation"]  # the asking policy lives in question.py
 
 
 _COMMANDS_ONLY = Expect.of(Vocabulary.COMMANDS, background=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from voicecoach import data
 from voicecoach.coach.catalogue import PlanItem, plan_item
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.domain.answers import Answer
 from voicecoach.triage.guards import TriageContext, reads_yes
 from voicecoach.triage.questions import TriageQuestion, questions
 
