@@ -22,7 +22,7 @@ from voicecoach.cli_options import parse_date as _date
 from voicecoach.cli_remind import remind
 from voicecoach.cli_report import report
 from voicecoach.coach import catalogue
-from voicecoach.coach.catalogue import Kind, PlanItem
+from voicecoach.domain.doses import Kind, PlanItem
 from voicecoach.domain.endings import ExitCode
 from voicecoach.history import view as history_view
 from voicecoach.history.plot import PlotUnavailable, draw

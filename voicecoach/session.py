@@ -13,24 +13,21 @@ from datetime import datetime
 from typing import Any
 
 from voicecoach import data
-from voicecoach.coach.catalogue import PlanItem, timing
+from voicecoach.coach.catalogue import plan_items, timing
 from voicecoach.coach.coach import ExerciseCoach
 from voicecoach.coach.report import ExerciseReport
 from voicecoach.dialogue.conversation import Conversation
 from voicecoach.domain.answers import Answer
+from voicecoach.domain.doses import PlanItem
 from voicecoach.domain.endings import EXIT_CODES, ExitCode, How, SessionOver
 from voicecoach.domain.questions import Question, QuestionKind
+from voicecoach.domain.thresholds import HIGH_PAIN, PAIN_RISE_STEP_DOWN
 from voicecoach.events import LevelChanged, OutcomeReached, PainScore, PlanMade, SessionEnd
 from voicecoach.ports import DeviceLost, InputClosed
 from voicecoach.triage.decision import TriageResult
 from voicecoach.triage.engine import TriageEngine
 from voicecoach.triage.guards import TriageContext
 from voicecoach.triage.questions import by_id
-
-PAIN_RISE_STEP_DOWN = 2
-"""CLINICAL.md section 8: a rise this large from before to after is noted, and the plan steps down."""
-HIGH_PAIN = 8
-"""A score this high before starting: advise rest; exercise only if the person confirms."""
 
 Progression = Callable[[TriageResult], tuple[tuple[PlanItem, ...], tuple[LevelChanged, ...]]]
 """Adjusts the triage's plan from the history: today's plan and the level changes to announce."""
@@ -131,7 +128,7 @@ class Session:
         if report.command != "exercise":
             self._wait_until_ready(report)
             result = self._triage(report)
-            report.plan = result.plan
+            report.plan = plan_items(result.plan)
             if result.red_flag:
                 return How.REFERRED
             if report.command == "triage":

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicecoach import data
-from voicecoach.coach.catalogue import Kind, PlanItem, Timing
+from voicecoach.coach.catalogue import Timing
 from voicecoach.coach.report import ExerciseReport
 from voicecoach.coach.timeline import CueKind, Pace, hold_cues, rep_cues, rest_reminder_at
 from voicecoach.dialogue.conversation import Conversation
 from voicecoach.domain.answers import Answer, Command, CommandWord
+from voicecoach.domain.doses import Kind, PlanItem
 from voicecoach.domain.endings import How, SessionOver
 from voicecoach.domain.questions import Question
 from voicecoach.events import CommandHeard, Count, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from voicecoach.coach.catalogue import PlanItem
+from voicecoach.domain.doses import PlanItem
 
 
 @dataclass
