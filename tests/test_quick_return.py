@@ -136,7 +136,7 @@ def test_sessions_through_the_app_quick_then_a_full_one_after_a_week(tmp_path):
     report, lines = run_session(tmp_path, clock, f"{QUICK}3\n3\n", full_triage=False)
     assert report.how is How.FINISHED and set(report.answers) == {"O1", "R0"}
     assert report.triage.outcome == "SI_JOINT" and report.triage.side == "right"
-    assert [e.item.exercise.id for e in report.exercises] == ["E1", "E2", "E3"]
+    assert [e.exercise for e in report.exercises] == ["E1", "E2", "E3"]
     assert report.quick_return_from == DAY1
     assert "Nothing new, so your plan and the advice from last time carry on." in lines
     assert "How bad is your pain right now, from 0 to 10?" in lines

@@ -7,7 +7,7 @@ import pytest
 from tests.triage_helpers import N, S, U, Y, plan_of, walk
 from voicecoach import data
 from voicecoach.coach.catalogue import plan_items
-from voicecoach.triage.decision import RED_FLAG_ORDER
+from voicecoach.domain.outcomes import RED_FLAG_ORDER, Outcome
 from voicecoach.triage.questions import by_id, questions
 
 NO_EXERCISE = []
@@ -263,3 +263,7 @@ def test_nothing_the_coach_says_shows_a_cause_or_names_one_as_yours():
 CONDITIONS = "|".join(("sacroiliitis", "sciatica", "ankylosing", "spondyl", "inflam", "an? si joint", "the si joint",
                        "si joint", "cauda", "arthritis", "slipped", "herniat", "osteopor", "cancer", "infection",
                        "fracture", "[a-z]+itis", "[a-z]+ syndrome", "lower back pain", "low back pain"))
+
+
+def test_every_outcome_of_the_data_is_a_typed_outcome_and_back():
+    assert set(data.load("outcomes")["outcome"]) == {o.value for o in Outcome}

@@ -6,9 +6,18 @@ Every event has ``t`` (seconds since the session started, on the coach's clock) 
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any, ClassVar, Protocol
+from dataclasses import dataclass, field, fields, replace
+from enum import Enum
+from typing import Any, ClassVar, Protocol, Union, get_args, get_origin, get_type_hints
+
+from voicecoach.domain.doses import Dose, PlanEntry
+from voicecoach.domain.endings import How
+from voicecoach.domain.outcomes import ExerciseStatus, Outcome
+
+_TYPES: dict[str, type[Event]] = {}
+"""Every event class by its ``type``, for reading a transcript back."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,11 +28,31 @@ class Event:
     t: float = field(default=0.0, compare=False)
     """Seconds since the session started, stamped by the :class:`Emitter`."""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _TYPES[cls.type] = cls
+
     def to_dict(self) -> dict[str, Any]:
         """The event as a JSON-ready dict, ``t`` and ``type`` first."""
-        body = asdict(self)
-        body.pop("t")
+        body = {f.name: _encode(getattr(self, f.name)) for f in fields(self) if f.name != "t"}
         return {"t": round(self.t, 3), "type": self.type, **body}
+
+    @staticmethod
+    def from_dict(body: dict[str, Any]) -> Event:
+        """An event read back from :meth:`to_dict` (a transcript line); fields it does not know are ignored.
+
+        Raises ValueError for an unknown ``type`` or a value that does not fit its field.
+        """
+        cls = _TYPES.get(str(body.get("type")))
+        if cls is None:
+            raise ValueError(f"not an event type: {body.get('type')!r}")
+        hints = get_type_hints(cls)
+        known = {f.name: f for f in fields(cls) if f.init}
+        values = {name: _decode(hints[name], body[name]) for name in known if name in body}
+        try:
+            return cls(**values)
+        except TypeError as err:
+            raise ValueError(f"a {cls.type} event without all its fields: {err}") from err
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +111,7 @@ class OutcomeReached(Event):
     """The triage reached an outcome."""
 
     type: ClassVar[str] = "outcome"
-    outcome: str
+    outcome: Outcome
     side: str | None
     advice: tuple[str, ...]
     """Advice ids, in the order they are spoken."""
@@ -96,8 +125,8 @@ class ExerciseStarted(Event):
     type: ClassVar[str] = "exercise_started"
     exercise: str
     side: str | None
-    dose: dict[str, Any]
-    """hold_seconds, reps, sets, level..."""
+    dose: Dose
+    """level, hold_seconds, reps, sets, per_side."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,8 +196,8 @@ class ExerciseDone(Event):
 
     type: ClassVar[str] = "exercise_done"
     exercise: str
-    status: str
-    """completed, skipped, stopped."""
+    status: ExerciseStatus
+    """completed, skipped, stopped (started: cut off by the end of input, Ctrl-C or a lost device)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,7 +215,7 @@ class SessionEnd(Event):
     """The session ended."""
 
     type: ClassVar[str] = "session_end"
-    how: str
+    how: How
     """finished, stopped, referred, interrupted, no_input."""
     exit_code: int
 
@@ -224,8 +253,8 @@ class PlanMade(Event):
     """Today's plan, as it will be coached (after any progression): one dict per plan item."""
 
     type: ClassVar[str] = "plan"
-    items: tuple[dict[str, Any], ...]
-    """Each is PlanItem.to_dict(): exercise, name, side, gentle, dose (level, hold_seconds, reps, sets...)."""
+    items: tuple[PlanEntry, ...]
+    """Each written as exercise, name, side, gentle, dose (level, hold_seconds, reps, sets, per_side)."""
 
 
 EventSink = Callable[[Event], None]
@@ -264,3 +293,30 @@ class Emitter:
         stamped = replace(event, t=self.elapsed())
         for sink in self._sinks:
             sink(stamped)
+
+
+def _encode(value: Any) -> Any:
+    """A field's value as JSON-ready data (enums by value, doses and plan entries as dicts)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Dose | PlanEntry):
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return tuple(_encode(v) for v in value)
+    return value
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    """A JSON value back into the field's type (the inverse of :func:`_encode`)."""
+    if value is None:
+        return None
+    if get_origin(hint) in (Union, types.UnionType):
+        choices = [a for a in get_args(hint) if a is not type(None)]
+        return _decode(choices[0], value) if len(choices) == 1 else value
+    if get_origin(hint) is tuple:
+        return tuple(_decode(get_args(hint)[0], v) for v in value)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
+    if hint is Dose or hint is PlanEntry:
+        return hint.from_dict(value)
+    return value

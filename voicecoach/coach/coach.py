@@ -9,12 +9,12 @@ from typing import Any
 
 from voicecoach import data
 from voicecoach.coach.catalogue import Timing
-from voicecoach.coach.report import ExerciseReport
 from voicecoach.coach.timeline import CueKind, Pace, hold_cues, rep_cues, rest_reminder_at
 from voicecoach.dialogue.conversation import Conversation
 from voicecoach.domain.answers import Answer, Command, CommandWord
 from voicecoach.domain.doses import Kind, PlanItem
 from voicecoach.domain.endings import How, SessionOver
+from voicecoach.domain.outcomes import ExerciseStatus
 from voicecoach.domain.questions import Question
 from voicecoach.events import CommandHeard, Count, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
 from voicecoach.ports import DeviceReturned, Sound
@@ -68,38 +68,37 @@ class ExerciseCoach:
         self.phrases: dict[str, Any] = data.load("phrases")["exercise"]
         self._instruction = ""
         self._left: Callable[[], str] = lambda: ""
-        self._report: ExerciseReport | None = None
-        self.reports: list[ExerciseReport] = []
-        """Every exercise begun, in order, including one a stop interrupted."""
+        self._item: PlanItem | None = None
 
     @property
-    def _current(self) -> ExerciseReport:
-        """The report of the exercise under way."""
-        if self._report is None:
+    def _current(self) -> PlanItem:
+        """The exercise under way."""
+        if self._item is None:
             raise RuntimeError("no exercise is under way")
-        return self._report
+        return self._item
 
-    def run(self, item: PlanItem) -> ExerciseReport:
-        """Coach one exercise. Raises SessionOver when the person stops for today."""
-        report = ExerciseReport(item)
-        self._report = report
-        self.reports.append(report)
+    def run(self, item: PlanItem) -> ExerciseStatus:
+        """Coach one exercise; how it ended. Raises SessionOver when the person stops for today.
+
+        What was done is told only through events (the session record is their fold, voicecoach.record).
+        """
+        self._item, status = item, ExerciseStatus.STARTED
         exercise = item.exercise
-        self.talk.emit(ExerciseStarted(exercise=exercise.id, side=item.side, dose=item.dose.to_dict()))
+        self.talk.emit(ExerciseStarted(exercise=exercise.id, side=item.side, dose=item.dose))
         try:
             for index, side in enumerate(item.sides()):
                 self._side(item, side, first=index == 0)
-            report.status = "completed"
+            status = ExerciseStatus.COMPLETED
             self._say(self.phrases["exercise_done"].format(name=exercise.name))
         except SkipExercise:
-            report.status = "skipped"
+            status = ExerciseStatus.SKIPPED
             self._say(self.phrases["skipping"].format(name=exercise.name))
         except SessionOver:
-            report.status = "stopped"
+            status = ExerciseStatus.STOPPED
             raise
         finally:
-            self.talk.emit(ExerciseDone(exercise=exercise.id, status=report.status))
-        return report
+            self.talk.emit(ExerciseDone(exercise=exercise.id, status=status))
+        return status
 
     # --- the structure of an exercise -------------------------------------------------------
 
@@ -125,7 +124,6 @@ class ExerciseCoach:
                 done = self._hold_set(item, side, set_no)
             else:
                 done = self._rep_set(item, side, set_no)
-            self._current.sets_done += 1
             self.talk.emit(SetDone(
                 exercise=exercise.id, set=set_no, side=side, reps=done,
                 duration_seconds=round(self.clock.now() - started, 3),
@@ -176,8 +174,6 @@ class ExerciseCoach:
         self.talk.cue(Sound.RELEASE, end)
         held = max(self.clock.now(), end) - start  # not counting the time it takes to say "release"
         self._say(exercise.release)
-        self._current.holds_done += 1
-        self._current.hold_durations.append(held)
         self.talk.emit(HoldDone(
             exercise=exercise.id, set=set_no, hold=hold_no, side=side, held_seconds=round(held, 3)))
 
@@ -201,7 +197,6 @@ class ExerciseCoach:
                 else:
                     self.talk.say_at(cue.at, self.phrases["lower"])
             else:
-                self._current.reps_done += 1
                 rep_start += cadence
                 n += 1
         while self._wait(rep_start - self.talk.lead).resumed:
@@ -259,8 +254,7 @@ class ExerciseCoach:
         command = word.command
         if command in _SILENCING:
             self.talk.hush()  # the counting stops the moment the word is heard; the reply follows at once
-        self._current.commands.append(command.value)
-        self.talk.emit(CommandHeard(name=command.value, exercise=self._current.item.exercise.id))
+        self.talk.emit(CommandHeard(name=command.value, exercise=self._current.exercise.id))
         match command:
             case Command.STOP:
                 self._stop()
@@ -314,7 +308,7 @@ class ExerciseCoach:
             return None
 
     def _change_pace(self, command: Command) -> None:
-        if self._current.item.exercise.kind is Kind.HOLD:
+        if self._current.exercise.kind is Kind.HOLD:
             self._say(self.phrases["pace_holds"])
         changed = self.pace.slower() if command is Command.SLOWER else self.pace.faster()
         if changed is None:

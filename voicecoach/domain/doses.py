@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -28,13 +28,20 @@ class Dose:
     sets: int
     per_side: bool = False
     """Done on each side in turn (one-sided levels such as the single-leg bridge)."""
-    explain_extra: str = ""
+    explain_extra: str = field(default="", compare=False)
+    """Words added to the explanation at this level (not part of the numbers, not in events)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The dose as JSON-ready data."""
         body = asdict(self)
         body.pop("explain_extra")
         return body
+
+    @classmethod
+    def from_dict(cls, body: dict[str, Any]) -> Dose:
+        """A dose read back from :meth:`to_dict` (a transcript line)."""
+        return cls(level=body["level"], hold_seconds=body.get("hold_seconds"), reps=body["reps"],
+                   sets=body["sets"], per_side=bool(body.get("per_side", False)))
 
 
 @dataclass(frozen=True)
@@ -86,13 +93,11 @@ class PlanItem:
 
     def to_dict(self) -> dict[str, Any]:
         """The plan item as JSON-ready data."""
-        return {
-            "exercise": self.exercise.id,
-            "name": self.exercise.name,
-            "side": self.side,
-            "gentle": self.gentle,
-            "dose": self.dose.to_dict(),
-        }
+        return self.entry().to_dict()
+
+    def entry(self) -> PlanEntry:
+        """The plan item as events carry it (the exercise by id and name)."""
+        return PlanEntry(self.exercise.id, self.exercise.name, self.side, self.gentle, self.dose)
 
     def with_dose(self, **changes: Any) -> PlanItem:
         """A copy with some dose numbers changed (the CLI's --hold, --reps, --sets)."""
@@ -108,3 +113,25 @@ class PlanStart:
     """left, right or both as the triage found it; the catalogue drops it for exercises done on both sides."""
     start: str
     """The level to start from ("gentle", "standard")."""
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """A plan item as the events carry it: the exercise by id and name, its side and dose."""
+
+    exercise: str
+    name: str
+    side: str | None
+    gentle: bool
+    dose: Dose
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: exercise, name, side, gentle, dose."""
+        return {"exercise": self.exercise, "name": self.name, "side": self.side, "gentle": self.gentle,
+                "dose": self.dose.to_dict()}
+
+    @classmethod
+    def from_dict(cls, body: dict[str, Any]) -> PlanEntry:
+        """A plan entry read back from :meth:`to_dict`."""
+        return cls(body["exercise"], body.get("name", body["exercise"]), body.get("side"),
+                   bool(body.get("gentle")), Dose.from_dict(body["dose"]))

@@ -15,9 +15,9 @@ from functools import cache
 
 from voicecoach import data
 from voicecoach.domain.answers import Answer
+from voicecoach.domain.outcomes import RED_FLAG_ORDER
 from voicecoach.domain.thresholds import PAIN_RISE_STEP_DOWN
 from voicecoach.history.records import SessionRecord
-from voicecoach.triage.decision import RED_FLAG_ORDER
 from voicecoach.triage.guards import GUARDS, CarriedTriage, TriageContext
 from voicecoach.triage.questions import questions
 

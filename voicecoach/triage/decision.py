@@ -13,13 +13,9 @@ from typing import Any
 from voicecoach import data
 from voicecoach.domain.answers import Answer
 from voicecoach.domain.doses import PlanStart
+from voicecoach.domain.outcomes import RED_FLAG_ORDER
 from voicecoach.triage.guards import TriageContext, reads_yes
 from voicecoach.triage.questions import TriageQuestion, questions
-
-RED_FLAG_ORDER = ("EMERGENCY", "URGENT", "UNRESOLVED", "SEE_DOCTOR")
-"""Most severe first (CLINICAL.md decision order, step 1)."""
-ACT_NOW = ("EMERGENCY", "URGENT")
-"""Red-flag outcomes that end the triage at once."""
 
 _INFLAMMATION_CRITERIA = ("A2", "A3", "A4", "A5", "A6")
 

@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from voicecoach.domain.answers import Answer
-from voicecoach.triage.decision import (
-    ACT_NOW,
-    RED_FLAG_ORDER,
-    TriageResult,
-    decide,
-    red_flag_outcome,
-    worst_possible,
-)
+from voicecoach.domain.outcomes import ACT_NOW, RED_FLAG_ORDER
+from voicecoach.triage.decision import TriageResult, decide, red_flag_outcome, worst_possible
 from voicecoach.triage.guards import GUARDS, TriageContext
 from voicecoach.triage.questions import TriageQuestion, by_id, questions
 
