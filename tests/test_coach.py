@@ -13,7 +13,7 @@ from voicecoach.record import fold
 
 def coach_for(replies, **kwargs):
     r = rig(replies)
-    return r, ExerciseCoach(r.conversation, timing(), **kwargs)
+    return r, ExerciseCoach(r.conversation, timing(), clock=r.clock, emit=r.conversation.emit, **kwargs)
 
 
 def counts(r):

@@ -59,7 +59,7 @@ class ManualClock:
 def coach_events(item, replies=()):
     """The events the real coach emits for one exercise, with the fakes' clock."""
     r = rig(list(replies))
-    ExerciseCoach(r.conversation, timing()).run(item)
+    ExerciseCoach(r.conversation, timing(), clock=r.clock, emit=r.conversation.emit).run(item)
     return r.events
 
 

@@ -46,3 +46,7 @@ def test_the_history_does_not_import_the_session_runner():
 def test_the_engines_take_answers_and_questions_from_the_domain():
     for folder in ("triage", "coach", "history"):
         assert offending(folder, banned=("voicecoach.dialogue.understanding", "voicecoach.dialogue.question")) == {}
+
+
+def test_the_coach_reaches_the_person_only_through_its_prompting_port():
+    assert offending("coach", banned=("voicecoach.dialogue", "voicecoach.session", "voicecoach.history")) == {}

@@ -223,7 +223,8 @@ class Session:
         names = ", ".join(item.exercise.name for item in report.plan)
         self.talk.say(self.phrases["exercise"]["plan_intro"].format(names=names))
         max_supine = report.triage.max_supine_seconds if report.triage else None
-        coach = ExerciseCoach(self.talk, timing(), since_start=self.since_start, max_supine_seconds=max_supine)
+        coach = ExerciseCoach(self.talk, timing(), clock=self.talk.clock, emit=self._emit, since_start=self.since_start,
+                              max_supine_seconds=max_supine)
         try:
             for item in report.plan:
                 coach.run(item)

@@ -9,15 +9,15 @@ from typing import Any
 
 from voicecoach import data
 from voicecoach.coach.catalogue import Timing
+from voicecoach.coach.prompting import Prompter
 from voicecoach.coach.timeline import CueKind, Pace, hold_cues, rep_cues, rest_reminder_at
-from voicecoach.dialogue.conversation import Conversation
 from voicecoach.domain.answers import Answer, Command, CommandWord
 from voicecoach.domain.doses import Kind, PlanItem
 from voicecoach.domain.endings import How, SessionOver
 from voicecoach.domain.outcomes import ExerciseStatus
 from voicecoach.domain.questions import Question
-from voicecoach.events import CommandHeard, Count, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
-from voicecoach.ports import DeviceReturned, Sound
+from voicecoach.events import CommandHeard, Count, EventSink, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
+from voicecoach.ports import Clock, DeviceReturned, Sound
 
 _SILENCING = frozenset({Command.STOP, Command.PAUSE, Command.NUMBNESS, Command.SKIP})
 """Commands that cut the coach's sound at once: nothing queued is said after them."""
@@ -45,18 +45,22 @@ class _MovingDeadline:
 
 
 class ExerciseCoach:
-    """Coaches one exercise at a time on a Conversation; time comes from the conversation's clock."""
+    """Coaches one exercise at a time: speaks and hears through a Prompter, tells what happens through
+    ``emit``, reads the time from ``clock``."""
 
     def __init__(
         self,
-        conversation: Conversation,
+        talk: Prompter,
         timing: Timing,
         *,
+        clock: Clock,
+        emit: EventSink,
         since_start: Callable[[float], float] = lambda t: t,
         max_supine_seconds: float | None = None,
     ) -> None:
-        self.talk = conversation
-        self.clock = conversation.clock
+        self.talk = talk
+        self.clock = clock
+        self.emit = emit
         self.timing = timing
         self.since_start = since_start
         """Converts a clock deadline into session time for the ``scheduled`` field of counts."""
@@ -84,7 +88,7 @@ class ExerciseCoach:
         """
         self._item, status = item, ExerciseStatus.STARTED
         exercise = item.exercise
-        self.talk.emit(ExerciseStarted(exercise=exercise.id, side=item.side, dose=item.dose))
+        self.emit(ExerciseStarted(exercise=exercise.id, side=item.side, dose=item.dose))
         try:
             for index, side in enumerate(item.sides()):
                 self._side(item, side, first=index == 0)
@@ -97,7 +101,7 @@ class ExerciseCoach:
             status = ExerciseStatus.STOPPED
             raise
         finally:
-            self.talk.emit(ExerciseDone(exercise=exercise.id, status=status))
+            self.emit(ExerciseDone(exercise=exercise.id, status=status))
         return status
 
     # --- the structure of an exercise -------------------------------------------------------
@@ -124,7 +128,7 @@ class ExerciseCoach:
                 done = self._hold_set(item, side, set_no)
             else:
                 done = self._rep_set(item, side, set_no)
-            self.talk.emit(SetDone(
+            self.emit(SetDone(
                 exercise=exercise.id, set=set_no, side=side, reps=done,
                 duration_seconds=round(self.clock.now() - started, 3),
             ))
@@ -174,7 +178,7 @@ class ExerciseCoach:
         self.talk.cue(Sound.RELEASE, end)
         held = max(self.clock.now(), end) - start  # not counting the time it takes to say "release"
         self._say(exercise.release)
-        self.talk.emit(HoldDone(
+        self.emit(HoldDone(
             exercise=exercise.id, set=set_no, hold=hold_no, side=side, held_seconds=round(held, 3)))
 
     def _rep_set(self, item: PlanItem, side: str | None, set_no: int) -> int:
@@ -209,14 +213,14 @@ class ExerciseCoach:
                hold: int | None = None, rep: int | None = None) -> None:
         """Schedule the count's sound first, then tell the event sinks (history, transcript, display)."""
         self.talk.say_at(at, str(n))
-        self.talk.emit(Count(
+        self.emit(Count(
             exercise=item.exercise.id, n=n, set=set_no, hold=hold, rep=rep, side=side,
             scheduled=round(self.since_start(at), 3),
         ))
 
     def _rest(self, item: PlanItem, set_no: int, seconds: float) -> None:
         """A rest: announced, reminded near its end when long, extended by a pause."""
-        self.talk.emit(Rest(exercise=item.exercise.id, set=set_no, seconds=seconds))
+        self.emit(Rest(exercise=item.exercise.id, set=set_no, seconds=seconds))
         on_side = self.max_supine_seconds is not None and item.exercise.position == "supine"
         self._say(self.phrases["rest_on_side" if on_side else "rest"].format(seconds=_number(seconds)))
         now = self.clock.now()
@@ -254,7 +258,7 @@ class ExerciseCoach:
         command = word.command
         if command in _SILENCING:
             self.talk.hush()  # the counting stops the moment the word is heard; the reply follows at once
-        self.talk.emit(CommandHeard(name=command.value, exercise=self._current.exercise.id))
+        self.emit(CommandHeard(name=command.value, exercise=self._current.exercise.id))
         match command:
             case Command.STOP:
                 self._stop()
