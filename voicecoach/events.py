@@ -6,15 +6,14 @@ Every event has ``t`` (seconds since the session started, on the coach's clock) 
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from enum import Enum
-from typing import Any, ClassVar, Protocol, Union, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, Protocol, get_type_hints
 
 from voicecoach.domain.doses import Dose, PlanEntry
 from voicecoach.domain.endings import How
 from voicecoach.domain.outcomes import ExerciseStatus, Outcome
+from voicecoach.event_codec import decode, encode
 
 _TYPES: dict[str, type[Event]] = {}
 """Every event class by its ``type``, for reading a transcript back."""
@@ -34,7 +33,7 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         """The event as a JSON-ready dict, ``t`` and ``type`` first."""
-        body = {f.name: _encode(getattr(self, f.name)) for f in fields(self) if f.name != "t"}
+        body = {f.name: encode(getattr(self, f.name)) for f in fields(self) if f.name != "t"}
         return {"t": round(self.t, 3), "type": self.type, **body}
 
     @staticmethod
@@ -48,7 +47,7 @@ class Event:
             raise ValueError(f"not an event type: {body.get('type')!r}")
         hints = get_type_hints(cls)
         known = {f.name: f for f in fields(cls) if f.init}
-        values = {name: _decode(hints[name], body[name]) for name in known if name in body}
+        values = {name: decode(hints[name], body[name]) for name in known if name in body}
         try:
             return cls(**values)
         except TypeError as err:
@@ -294,29 +293,3 @@ class Emitter:
         for sink in self._sinks:
             sink(stamped)
 
-
-def _encode(value: Any) -> Any:
-    """A field's value as JSON-ready data (enums by value, doses and plan entries as dicts)."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Dose | PlanEntry):
-        return value.to_dict()
-    if isinstance(value, tuple):
-        return tuple(_encode(v) for v in value)
-    return value
-
-
-def _decode(hint: Any, value: Any) -> Any:
-    """A JSON value back into the field's type (the inverse of :func:`_encode`)."""
-    if value is None:
-        return None
-    if get_origin(hint) in (Union, types.UnionType):
-        choices = [a for a in get_args(hint) if a is not type(None)]
-        return _decode(choices[0], value) if len(choices) == 1 else value
-    if get_origin(hint) is tuple:
-        return tuple(_decode(get_args(hint)[0], v) for v in value)
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint(value)
-    if hint is Dose or hint is PlanEntry:
-        return hint.from_dict(value)
-    return value
