@@ -10,21 +10,13 @@ from typing import Any
 from voicecoach import data
 from voicecoach.coach.catalogue import Timing
 from voicecoach.coach.prompting import Prompter
+from voicecoach.coach.reactions import Reactions, SkipExercise, spoken_seconds
 from voicecoach.coach.timeline import CueKind, Pace, hold_cues, rep_cues, rest_reminder_at
-from voicecoach.domain.answers import Answer, Command, CommandWord
 from voicecoach.domain.doses import Kind, PlanItem
-from voicecoach.domain.endings import How, SessionOver
+from voicecoach.domain.endings import SessionOver
 from voicecoach.domain.outcomes import ExerciseStatus
-from voicecoach.domain.questions import Question
-from voicecoach.events import CommandHeard, Count, EventSink, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
+from voicecoach.events import Count, EventSink, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
 from voicecoach.ports import Clock, DeviceReturned, Sound
-
-_SILENCING = frozenset({Command.STOP, Command.PAUSE, Command.NUMBNESS, Command.SKIP})
-"""Commands that cut the coach's sound at once: nothing queued is said after them."""
-
-
-class SkipExercise(Exception):
-    """The person said "skip"."""
 
 
 @dataclass
@@ -44,7 +36,7 @@ class _MovingDeadline:
     at: float
 
 
-class ExerciseCoach:
+class ExerciseCoach(Reactions):
     """Coaches one exercise at a time: speaks and hears through a Prompter, tells what happens through
     ``emit``, reads the time from ``clock``."""
 
@@ -140,9 +132,9 @@ class ExerciseCoach:
     def _get_ready(self) -> None:
         seconds = self.timing.get_ready_seconds
         self.talk.cue(Sound.GET_READY)
-        self._say(self.phrases["get_ready"].format(seconds=_number(seconds)))
+        self._say(self.phrases["get_ready"].format(seconds=spoken_seconds(seconds)))
         end = _MovingDeadline(self.clock.now() + seconds)
-        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end.at - self.clock.now()))
+        self._left = lambda: self.phrases["left_resting"].format(seconds=spoken_seconds(end.at - self.clock.now()))
         self._wait_extending(end)
 
     def _hold_set(self, item: PlanItem, side: str | None, set_no: int) -> int:
@@ -161,7 +153,7 @@ class ExerciseCoach:
         start, done = self.clock.now(), 0
         holds_after = item.dose.reps - hold_no
         self._left = lambda: self._left_with_more(
-            self.phrases["left_in_hold"].format(seconds=_number(max(0.0, start + seconds - self.clock.now()))),
+            self.phrases["left_in_hold"].format(seconds=spoken_seconds(max(0.0, start + seconds - self.clock.now()))),
             holds_after)
         cues = hold_cues(start, seconds)
         while cues:
@@ -222,14 +214,14 @@ class ExerciseCoach:
         """A rest: announced, reminded near its end when long, extended by a pause."""
         self.emit(Rest(exercise=item.exercise.id, set=set_no, seconds=seconds))
         on_side = self.max_supine_seconds is not None and item.exercise.position == "supine"
-        self._say(self.phrases["rest_on_side" if on_side else "rest"].format(seconds=_number(seconds)))
+        self._say(self.phrases["rest_on_side" if on_side else "rest"].format(seconds=spoken_seconds(seconds)))
         now = self.clock.now()
         end = _MovingDeadline(now + seconds)
-        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end.at - self.clock.now()))
+        self._left = lambda: self.phrases["left_resting"].format(seconds=spoken_seconds(end.at - self.clock.now()))
         reminder = rest_reminder_at(now, seconds, self.timing.rest_reminder_min_seconds)
         if reminder is not None:
             self._wait_extending(end, before=end.at - reminder)
-            self._say(self.phrases["rest_reminder"].format(seconds=_number(end.at - self.clock.now())))
+            self._say(self.phrases["rest_reminder"].format(seconds=spoken_seconds(end.at - self.clock.now())))
         self._wait_extending(end)
         self.talk.cue(Sound.REST_OVER)
 
@@ -253,74 +245,6 @@ class ExerciseCoach:
         while (gap := self._wait(end.at - before)).resumed:
             end.at += gap.paused_seconds
 
-    def _act(self, word: CommandWord) -> bool:
-        """Carry out a command; True when the current hold or repetition must start again."""
-        command = word.command
-        if command in _SILENCING:
-            self.talk.hush()  # the counting stops the moment the word is heard; the reply follows at once
-        self.emit(CommandHeard(name=command.value, exercise=self._current.exercise.id))
-        match command:
-            case Command.STOP:
-                self._stop()
-                return True
-            case Command.PAUSE:
-                try:
-                    self.talk.wait_for_resume()
-                except SessionOver as over:
-                    if over.how is not How.STOPPED:
-                        raise
-                    self._stop()
-                return True
-            case Command.NUMBNESS:
-                self.talk.numbness()
-            case Command.SKIP:
-                raise SkipExercise
-            case Command.REPEAT:
-                self._say(self._instruction)
-            case Command.HELP:
-                self._say(self.phrases["help"])
-            case Command.HOW_MANY_LEFT:
-                self._say(self._left())
-            case Command.SLOWER | Command.FASTER:
-                self._change_pace(command)
-            case Command.RESUME:
-                self._say(self.phrases["not_paused"])
-        return False
-
-    def _stop(self) -> None:
-        """Stop at once and ask whether the pain is worse (CLINICAL.md section 8).
-
-        Worse, or unclear -> stop for today. Not worse -> carry on only on a clear yes.
-        """
-        worse = self._ask_or_stop("WORSE", "worse_question", "worse_rephrase", safety=True)
-        if worse is not Answer.NO:
-            self._say(self.phrases["worse_advice"])
-            raise SessionOver(How.STOPPED)
-        carry_on = self._ask_or_stop("CARRY_ON", "carry_on_question", "carry_on_rephrase")
-        if carry_on is not Answer.YES:
-            self._say(self.phrases["stopping"])
-            raise SessionOver(How.STOPPED)
-        self._say(self.phrases["resumed"])
-
-    def _ask_or_stop(self, qid: str, text: str, rephrase: str, *, safety: bool = False) -> object:
-        question = Question(qid, self.phrases[text], tuple(self.phrases[rephrase]), safety=safety)
-        try:
-            return self.talk.ask(question)
-        except SessionOver as over:
-            if over.how is not How.STOPPED:  # numbness reported: the referral, not a plain stop
-                raise
-            return None
-
-    def _change_pace(self, command: Command) -> None:
-        if self._current.exercise.kind is Kind.HOLD:
-            self._say(self.phrases["pace_holds"])
-        changed = self.pace.slower() if command is Command.SLOWER else self.pace.faster()
-        if changed is None:
-            self._say(self.phrases["slowest" if command is Command.SLOWER else "fastest"])
-            return
-        self.pace = changed
-        self._say(self.phrases[command.value].format(cadence=_number(changed.seconds)))
-
     def _left_with_more(self, left: str, more: int) -> str:
         """ "6 seconds left in this hold." plus "Then 2 more." when more holds or sets follow."""
         return f"{left} {self.phrases['left_after'].format(more=more)}" if more else left
@@ -330,15 +254,7 @@ class ExerciseCoach:
         self._instruction = text
         self._say(text)
 
-    def _say(self, text: str) -> None:
-        self.talk.say(text)
-
 
 def _side_words(side: str | None) -> str:
     return side if side in ("left", "right") else "painful"
 
-
-def _number(value: float) -> str:
-    """Seconds as spoken: whole numbers without ".0"."""
-    rounded = round(value, 1)
-    return str(int(rounded)) if rounded == int(rounded) else str(rounded)
