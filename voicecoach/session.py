@@ -19,7 +19,6 @@ from voicecoach.dialogue.conversation import Conversation
 from voicecoach.domain.answers import Answer
 from voicecoach.domain.doses import PlanItem
 from voicecoach.domain.endings import EXIT_CODES, ExitCode, How, SessionOver
-from voicecoach.domain.outcomes import Outcome
 from voicecoach.domain.questions import Question, QuestionKind
 from voicecoach.domain.thresholds import HIGH_PAIN, PAIN_RISE_STEP_DOWN
 from voicecoach.events import Event, LevelChanged, OutcomeReached, PainScore, PlanMade, SessionEnd
@@ -161,7 +160,7 @@ class Session:
             return True
         result = self.engine.result({"C1": answer})
         report.triage, report.plan = result, ()
-        self.talk.emit(OutcomeReached(outcome=Outcome(result.outcome), side=None,
+        self.talk.emit(OutcomeReached(outcome=result.outcome, side=None,
                                       advice=tuple(a.id for a in result.advice)))
         for line in (result.points_to, *(a.text for a in result.advice)):
             self.talk.say(line)
@@ -189,7 +188,7 @@ class Session:
         result = self.engine.result(answers)
         report.triage = result
         self.talk.emit(OutcomeReached(
-            outcome=Outcome(result.outcome), side=result.side, advice=tuple(a.id for a in result.advice),
+            outcome=result.outcome, side=result.side, advice=tuple(a.id for a in result.advice),
             flags=result.flags,
         ))
         if self.engine.context.quick is not None and self.engine.is_quick(answers):

@@ -13,7 +13,7 @@ from typing import Any
 from voicecoach import data
 from voicecoach.domain.answers import Answer
 from voicecoach.domain.doses import PlanStart
-from voicecoach.domain.outcomes import RED_FLAG_ORDER
+from voicecoach.domain.outcomes import RED_FLAG_ORDER, Outcome
 from voicecoach.triage.guards import TriageContext, reads_yes
 from voicecoach.triage.questions import TriageQuestion, questions
 
@@ -32,7 +32,7 @@ class Advice:
 class TriageResult:
     """Where the answers point, and what follows for today."""
 
-    outcome: str
+    outcome: Outcome
     side: str | None
     points_to: str
     flags: tuple[str, ...] = ()
@@ -175,7 +175,7 @@ def route_to(outcome: str, answers: Mapping[str, Answer]) -> str | None:
 
 def decide(answers: Mapping[str, Answer], context: TriageContext) -> TriageResult:
     """The full result: outcome, side, flags, advice and today's plan."""
-    outcome = outcome_of(answers, context)
+    outcome = Outcome(outcome_of(answers, context))  # a name outcomes.toml does not know fails here
     spec = _outcomes()["outcome"][outcome]
     if spec.get("red_flag"):
         return TriageResult(
