@@ -12,6 +12,7 @@ from voicecoach.domain.doses import Dose, PlanEntry
 from voicecoach.domain.endings import How
 from voicecoach.domain.outcomes import ExerciseStatus, Outcome
 from voicecoach.events import Event, ExerciseDone, ExerciseStarted, OutcomeReached, PlanMade, SessionEnd
+from voicecoach.history.recorder import Recorder
 from voicecoach.history.store import HistoryStore
 from voicecoach.record import fold
 
@@ -57,6 +58,21 @@ def test_a_whole_session_replays_into_the_record_the_history_kept(tmp_path):
     assert plan.items[0] == PlanEntry("E1", "knee to chest", "right", False, Dose("standard", 10, 3, 1))
     assert isinstance(next(e for e in events if isinstance(e, ExerciseStarted)).dose, Dose)
     assert events[-1] == SessionEnd(how=How.FINISHED, exit_code=0)
+
+
+def test_a_transcript_replayed_into_a_new_history_keeps_the_same_session(tmp_path):
+    events, _, kept, _ = real_session(tmp_path, "session", "--full-triage", typed=SI_JOINT + "3\n2\n")
+    (tmp_path / "again").mkdir()
+    store = HistoryStore.open(tmp_path / "again")
+    recorder = Recorder(store, "session", "text")
+    for event in events:
+        recorder(event)
+    [again] = store.sessions()
+    assert (again.outcome, again.side, again.flags, again.advice, again.answers) == (
+        kept.outcome, kept.side, kept.flags, kept.advice, kept.answers)
+    assert (again.pain_before, again.pain_after, again.how, again.exit_code) == (
+        kept.pain_before, kept.pain_after, kept.how, kept.exit_code)
+    assert again.exercises == kept.exercises
 
 
 def test_a_skipped_exercise_and_its_command_replay_the_same(tmp_path):
