@@ -40,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.calibration_split import in_split, speakers_of
 from tests.speech import with_noise
 from voicecoach.dialogue.conversation import AskingPolicy
-from voicecoach.dialogue.understanding import CommandWord, understand
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import CommandWord
 from voicecoach.ports import Expect, Utterance, Vocabulary
 from voicecoach.settings import DEFAULT_RECOGNISER
 from voicecoach.voice.moonshine_scoring import label as meaning_label

@@ -216,7 +216,8 @@ def _seconds_to_say(text: str) -> float:
 
 def _meaning(words: str) -> str:
     """How the coach says back what it heard ("yeah" is heard as "yes")."""
-    from voicecoach.dialogue.understanding import Answer, understand  # noqa: PLC0415
+    from voicecoach.dialogue.understanding import understand  # noqa: PLC0415
+    from voicecoach.domain.answers import Answer  # noqa: PLC0415
     from voicecoach.ports import Expect, Vocabulary  # noqa: PLC0415
 
     meaning = understand(words, Expect.of(Vocabulary.YES_NO, Vocabulary.NUMBER))

@@ -9,7 +9,7 @@ from tests.test_triage_outcomes import CASES
 from tests.triage_helpers import DEFAULTS, NO_RED_FLAGS, walk
 from voicecoach import __version__
 from voicecoach.cli import cli
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.domain.answers import Answer
 
 ALL_NO_TRIAGE = "yes\n" + NO_RED_FLAGS + "no\n" + "no\n" * 8 + "ready\nyes\nyes\nyes\n" + "no\n"
 """O1, every red flag, P1, S1-S8b, the knee test, A0."""

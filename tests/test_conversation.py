@@ -3,9 +3,9 @@
 import pytest
 
 from tests.fakes import SILENCE, Reply, rig
-from voicecoach.dialogue.conversation import Question, QuestionKind
-from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import How, SessionOver
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.endings import How, SessionOver
+from voicecoach.domain.questions import Question, QuestionKind
 
 SAFETY = Question("R1", "Any new bladder trouble?", ("Rephrased once?", "Rephrased twice?"), safety=True)
 PLAIN = Question("S1", "Pain in the buttock?", ("Buttock, rephrased?", "Buttock, again?"))

@@ -12,7 +12,8 @@ import pytest
 
 from tests.recognition_corpus import COACH_CUES, EXPECT_FOR, OOG_PHRASES, answers, coach_echo, noises, speech
 from voicecoach.dialogue.conversation import AskingPolicy
-from voicecoach.dialogue.understanding import Answer, CommandWord, understand
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import Answer, CommandWord
 from voicecoach.ports import Expect, Utterance, Vocabulary
 from voicecoach.voice.pcm import Clip, wav_bytes
 from voicecoach.voice.recognition import Recogniser, RecogniserUnavailable, clip_from_audio_data

@@ -19,9 +19,9 @@ from voicecoach.adapters.queued import QueuedSinks
 from voicecoach.adapters.text import TextListener, TextSpeaker, lines_from
 from voicecoach.adapters.transcript import TranscriptWriter
 from voicecoach.adapters.voice_lock import VoiceBusy, VoiceLock
-from voicecoach.coach.catalogue import PlanItem
 from voicecoach.dialogue.conversation import AskingPolicy, Conversation
 from voicecoach.dialogue.device_return import DEVICE_WAIT_SECONDS, DeviceReturn
+from voicecoach.domain.doses import PlanItem
 from voicecoach.events import Emitter, EventSink
 from voicecoach.history.link import HistoryLink, attach
 from voicecoach.history.store import HistoryError

@@ -12,7 +12,8 @@ import sys
 from collections import deque
 from typing import IO, Protocol
 
-from voicecoach.dialogue.understanding import CommandWord, understand
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import CommandWord
 from voicecoach.ports import Clock, Expect, InputClosed, Sound, Utterance
 
 

@@ -23,7 +23,7 @@ from voicecoach.cli.remind import remind
 from voicecoach.cli.report import report
 from voicecoach.cli.sessions import exercise, list_exercises, run_session, session, triage
 from voicecoach.cli.sound import check, devices, list_voices
-from voicecoach.endings import ExitCode
+from voicecoach.domain.endings import ExitCode
 from voicecoach.remind.notify import take_pending
 from voicecoach.voice.quiet import native_chatter_hidden
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from voicecoach.cli.options import data_dir_option, data_folder, fail, leave, parse_date
-from voicecoach.endings import ExitCode
+from voicecoach.domain.endings import ExitCode
 from voicecoach.history import view as history_view
 from voicecoach.history.plot import PlotUnavailable, draw
 from voicecoach.history.store import HistoryError

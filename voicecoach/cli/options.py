@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from voicecoach import app
-from voicecoach.endings import ExitCode
+from voicecoach.domain.endings import ExitCode
 from voicecoach.settings import RATE_RANGE_WPM, RECOGNISERS, Settings, VoiceConfig
 
 F = Callable[..., Any]

@@ -9,7 +9,7 @@ import click
 from voicecoach import app
 from voicecoach.cli.options import fail, leave, session_options, settings_from
 from voicecoach.coach import catalogue
-from voicecoach.coach.catalogue import Kind, PlanItem
+from voicecoach.domain.doses import Kind, PlanItem
 
 
 def run_session(ctx: click.Context, command: str, values: dict[str, Any], plan: list[PlanItem] | None = None) -> None:

@@ -6,7 +6,7 @@ import click
 
 from voicecoach.adapters.clock import ScaledClock
 from voicecoach.cli.options import RECOGNISER_CHOICE, fail, leave
-from voicecoach.endings import ExitCode
+from voicecoach.domain.endings import ExitCode
 from voicecoach.settings import DEFAULT_RECOGNISER, DEFAULT_VOICE, VoiceConfig
 
 

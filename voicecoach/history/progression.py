@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from voicecoach import data
-from voicecoach.coach.catalogue import Dose, Exercise, Kind, PlanItem
+from voicecoach.domain.doses import Dose, Exercise, Kind, PlanItem
 from voicecoach.events import LevelChanged
 from voicecoach.history.records import ExerciseRecord, SessionRecord
 from voicecoach.thresholds import PAIN_RISE_STEP_DOWN

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from voicecoach import data
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.domain.answers import Answer
 from voicecoach.history.records import SessionRecord
 from voicecoach.thresholds import PAIN_RISE_STEP_DOWN
 from voicecoach.triage.decision import RED_FLAG_ORDER

@@ -8,22 +8,23 @@ is the table DECISION_ORDER below, one line per step of CLINICAL.md.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
 from voicecoach import data
-from voicecoach.coach.catalogue import PlanItem, plan_item
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.doses import PlanStart
+from voicecoach.domain.outcomes import Outcome
 from voicecoach.triage.guards import TriageContext, reads_yes
 from voicecoach.triage.questions import TriageQuestion, questions
 
 Answers = Mapping[str, Answer]
 
 _RULES = data.load("decision")
-RED_FLAG_ORDER: tuple[str, ...] = tuple(_RULES["red_flag_order"])
+RED_FLAG_ORDER: tuple[Outcome, ...] = tuple(Outcome(name) for name in _RULES["red_flag_order"])
 """Most severe first (CLINICAL.md decision order, step 1; data/decision.toml)."""
-ACT_NOW: tuple[str, ...] = tuple(_RULES["act_now"])
+ACT_NOW: tuple[Outcome, ...] = tuple(Outcome(name) for name in _RULES["act_now"])
 """Red-flag outcomes that end the triage at once."""
 
 
@@ -39,12 +40,13 @@ class Advice:
 class TriageResult:
     """Where the answers point, and what follows for today."""
 
-    outcome: str
+    outcome: Outcome
     side: str | None
     points_to: str
     flags: tuple[str, ...] = ()
     advice: tuple[Advice, ...] = ()
-    plan: tuple[PlanItem, ...] = ()
+    plan: tuple[PlanStart, ...] = ()
+    """The exercises as the outcome plans them; the coach's catalogue gives their doses."""
     answers: Mapping[str, Answer] = field(default_factory=dict)
     max_supine_seconds: float | None = None
     """Pregnancy after 20 weeks: the longest time on the back at a stretch."""
@@ -61,7 +63,7 @@ class TriageResult:
             "side": self.side,
             "points_to": self.points_to,
             "flags": list(self.flags),
-            "plan": [item.to_dict() for item in self.plan],
+            "plan": [asdict(item) for item in self.plan],
             "advice": [{"id": a.id, "text": a.text} for a in self.advice],
             "answers": {qid: str(value) for qid, value in self.answers.items()},
             "max_supine_seconds": self.max_supine_seconds,
@@ -209,7 +211,7 @@ def route_to(outcome: str, answers: Mapping[str, Answer]) -> str | None:
 
 def decide(answers: Mapping[str, Answer], context: TriageContext) -> TriageResult:
     """The full result: outcome, side, flags, advice and today's plan."""
-    outcome = outcome_of(answers, context)
+    outcome = Outcome(outcome_of(answers, context))  # a name outcomes.toml does not know fails here
     spec = _outcomes()["outcome"][outcome]
     if spec.get("red_flag"):
         return TriageResult(
@@ -227,7 +229,7 @@ def decide(answers: Mapping[str, Answer], context: TriageContext) -> TriageResul
     found = flags(answers)
     on_side = f" on the {side} side" if side in ("left", "right") else ""
     advice_ids = list(spec["advice"])
-    plan = [plan_item(p["exercise"], side if p["side"] == "painful" else "both", p["start"]) for p in spec["plan"]]
+    plan = [PlanStart(p["exercise"], side if p["side"] == "painful" else "both", p["start"]) for p in spec["plan"]]
     max_supine = None
     for flag in found:
         rule = _outcomes()["flag"][flag]
@@ -247,12 +249,12 @@ def decide(answers: Mapping[str, Answer], context: TriageContext) -> TriageResul
     )
 
 
-def _apply_flag(plan: list[PlanItem], rule: Mapping[str, Any]) -> list[PlanItem]:
+def _apply_flag(plan: list[PlanStart], rule: Mapping[str, Any]) -> list[PlanStart]:
     dropped = set(rule.get("drop_exercises", ()))
-    plan = [item for item in plan if item.exercise.id not in dropped]
+    plan = [item for item in plan if item.exercise not in dropped]
     first = rule.get("first_exercise")
     if first:
-        plan.sort(key=lambda item: item.exercise.id != first)
+        plan.sort(key=lambda item: item.exercise != first)
     return plan
 
 

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from voicecoach import data
-from voicecoach.dialogue.conversation import QuestionKind
+from voicecoach.domain.questions import QuestionKind
 from voicecoach.triage.decision import DECISION_ORDER, FLAG_TESTS, ROUTES
 from voicecoach.triage.guards import GUARDS
 
