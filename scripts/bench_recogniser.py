@@ -40,8 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.calibration_split import in_split, speakers_of
 from tests.speech import with_noise
 from voicecoach.dialogue.conversation import AskingPolicy
-from voicecoach.dialogue.understanding import CommandWord, understand
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import CommandWord
 from voicecoach.ports import Expect, Utterance, Vocabulary
+from voicecoach.settings import DEFAULT_RECOGNISER
 from voicecoach.voice.moonshine_scoring import label as meaning_label
 from voicecoach.voice.pcm import Clip, read_wav
 
@@ -51,7 +53,7 @@ CONTEXTS = {
     "pain": (Expect.of(Vocabulary.NUMBER, Vocabulary.COMMANDS), Vocabulary.NUMBER),
     "exercise": (Expect.of(Vocabulary.COMMANDS, background=True), Vocabulary.COMMANDS),
 }
-DEFAULT_ENGINE = "moonshine"
+DEFAULT_ENGINE = DEFAULT_RECOGNISER
 KEYS = ("engine", "context", "condition", "n", "right", "right_sure", "wrong", "wrong_sure", "rejected", "oov",
         "oov_accepted", "oov_accepted_sure", "median_ms", "p90_ms")
 

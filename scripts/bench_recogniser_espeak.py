@@ -40,7 +40,8 @@ from tests.recognition_corpus import (
 )
 from tests.speech import VOICES
 from voicecoach.dialogue.conversation import AskingPolicy
-from voicecoach.dialogue.understanding import Answer, CommandWord, understand
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import Answer, CommandWord
 from voicecoach.ports import Expect, Vocabulary
 from voicecoach.voice.pcm import Clip
 from voicecoach.voice.recognition import Recogniser, Tuning

@@ -37,9 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.history_helpers import QUICK, SI_JOINT  # noqa: E402  (the scripted answers the tests use)
+from voicecoach.settings import DEFAULT_RATE_WPM  # noqa: E402
 from voicecoach.voice.espeak import espeak  # noqa: E402
 
-RATE_WPM = 150
+RATE_WPM = DEFAULT_RATE_WPM
 
 
 def run(data_dir: Path, script: str, transcript: Path) -> tuple[float, list[dict[str, object]]]:

@@ -37,6 +37,7 @@ class Reply:
     at: float | None = None
     confidence: float | None = None
     rejected: bool = False
+    reason: str | None = None
 
 
 SILENCE = "<silence>"
@@ -76,7 +77,7 @@ class ScriptedListener:
                 self.clock.sleep_until(until)
             return None
         self.clock.sleep_until(due)
-        return Utterance(reply.text, reply.confidence, reply.rejected)
+        return Utterance(reply.text, reply.confidence, reply.rejected, reply.reason)
 
 
 class RecordingSpeaker:

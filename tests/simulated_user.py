@@ -56,6 +56,11 @@ class SimulatedUser:
     """Part of a sentence the coach says -> what to say once it has said it (e.g. "Paused" -> "resume")."""
     delays: dict[str, float] = field(default_factory=dict)
     """Question id -> seconds to wait before answering (default ``delay_seconds``)."""
+    command_retries: int = 0
+    """How many times to say a count's command again, as a person would, when the coach counts on two
+    more seconds without acting on it (0: said once, whatever happens)."""
+    command_tries: list[str] = field(default_factory=list)
+    """Every command said at a count, retries included, in order."""
     clips: list[tuple[Clip, float]] = field(default_factory=list)
     """What was played for each thing said (same order as ``spoken``) and where its speech ends in it."""
     sources: list[str] = field(default_factory=list)
@@ -126,8 +131,25 @@ class SimulatedUser:
 
     def _follow(self) -> None:
         last_question, last_text = None, ""
+        unheard: tuple[str, float, int] | None = None  # a command said at a count, not yet acted on: (words,
+        # seconds after the onset, counts to wait before saying it again)
+        retries = self.command_retries
         for event in self._events():
             self.seen.append((time.monotonic(), event))
+            if event["type"] == "command":
+                unheard = None
+            elif event["type"] == "count" and unheard is not None:
+                words, after, wait = unheard
+                if wait > 1:
+                    unheard = (words, after, wait - 1)
+                elif retries > 0:
+                    retries -= 1
+                    unheard = (words, after, 2)
+                    key = (event["exercise"], event["set"], event["n"])
+                    self._say_on_count(key, event, words, after)
+                    continue
+                else:
+                    unheard = None
             if event["type"] == "asked":
                 last_question, last_text = event["id"], event["text"]
             elif event["type"] == "listening" and last_question is not None:
@@ -144,6 +166,7 @@ class SimulatedUser:
                     command = self.commands.pop(key)
                     if isinstance(command, tuple):
                         self._say_on_count(key, event, *command)
+                        unheard = (*command, 2) if self.command_retries else None
                     else:
                         time.sleep(self.command_delay_seconds)
                         self.speak(f"count {key}", command)
@@ -158,6 +181,7 @@ class SimulatedUser:
         if wait > 0:
             time.sleep(wait)
         self.spoken.append((time.monotonic(), f"count {key}", words))
+        self.command_tries.append(words)
         self.durations.append(clip.seconds)
         self.clips.append((clip, end))
         self.sources.append(self._source)
@@ -192,7 +216,8 @@ def _seconds_to_say(text: str) -> float:
 
 def _meaning(words: str) -> str:
     """How the coach says back what it heard ("yeah" is heard as "yes")."""
-    from voicecoach.dialogue.understanding import Answer, understand  # noqa: PLC0415
+    from voicecoach.dialogue.understanding import understand  # noqa: PLC0415
+    from voicecoach.domain.answers import Answer  # noqa: PLC0415
     from voicecoach.ports import Expect, Vocabulary  # noqa: PLC0415
 
     meaning = understand(words, Expect.of(Vocabulary.YES_NO, Vocabulary.NUMBER))

@@ -7,7 +7,7 @@ import pytest
 from tests.fakes import DayClock
 from tests.history_helpers import SI_JOINT, URGENT, cli_session, history_json, run_session
 from voicecoach.coach.catalogue import plan_item
-from voicecoach.endings import How
+from voicecoach.domain.endings import How
 from voicecoach.history.carry_over import carried_over
 from voicecoach.history.records import IN_PROGRESS, SessionRecord
 
@@ -51,7 +51,7 @@ def test_a_red_flag_is_asked_about_at_the_next_session_until_cleared(tmp_path):
     assert lines[lines.index(C1) - 1] == "Are you ready to answer a few questions?"
     assert report.how is How.REFERRED and report.triage.outcome == "URGENT"
     assert "Please contact a doctor today before doing any exercises." in lines
-    assert report.exercises == []
+    assert report.exercises == ()
 
     clock.next_day()
     report, lines = run_session(tmp_path, clock, "yes\nyes\n" + SI_JOINT[4:] + "3\n3\n")  # C1 yes, then the triage
@@ -73,7 +73,7 @@ def test_the_exercise_command_asks_c1_too(tmp_path):
     run_session(tmp_path, clock, URGENT)
     report, lines = run_session(tmp_path, clock, "no\n", command="exercise", plan=[plan_item("E2")])
     assert lines[1] == C1
-    assert report.how is How.REFERRED and report.exercises == [] and report.pain_before is None
+    assert report.how is How.REFERRED and report.exercises == () and report.pain_before is None
     report, lines = run_session(tmp_path, clock, "yes\n3\n3\n", command="exercise", plan=[plan_item("E2")])
     assert report.how is How.FINISHED and len(report.exercises[0].hold_durations) == 3
     report, lines = run_session(tmp_path, clock, "3\n3\n", command="exercise", plan=[plan_item("E2")])

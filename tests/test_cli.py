@@ -9,7 +9,7 @@ from tests.test_triage_outcomes import CASES
 from tests.triage_helpers import DEFAULTS, NO_RED_FLAGS, walk
 from voicecoach import __version__
 from voicecoach.cli import cli
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.domain.answers import Answer
 
 ALL_NO_TRIAGE = "yes\n" + NO_RED_FLAGS + "no\n" + "no\n" * 8 + "ready\nyes\nyes\nyes\n" + "no\n"
 """O1, every red flag, P1, S1-S8b, the knee test, A0."""
@@ -153,6 +153,17 @@ def test_transcript_is_json_lines_with_times_types_and_ids(tmp_path):
     assert [e["t"] for e in counts] == [e["scheduled"] for e in counts]
     assert counts[-1]["t"] - counts[0]["t"] == 9.0
     assert events[-1] == {"t": events[-1]["t"], "type": "session_end", "how": "finished", "exit_code": 0}
+
+
+def test_a_transcripts_heard_events_say_what_was_meant_and_why_not(tmp_path):
+    """Added fields of the heard event: its meaning (typed text has no rejection reason: the keyboard is sure)."""
+    path = tmp_path / "t.jsonl"
+    result = invoke(["exercise", "E2", "--reps", "1", "--text", "--time-scale", "0", "--transcript", str(path)],
+                    "lots\n2\n3\n")
+    assert result.exit_code == 0
+    heard = [json.loads(line) for line in path.read_text().splitlines() if '"heard"' in line]
+    assert [(h["text"], h["meaning"], h["accepted"], h["reason"]) for h in heard] == [
+        ("lots", None, False, None), ("2", 2, True, None), ("3", 3, True, None)]
 
 
 def test_unknown_exercise_and_bad_values_are_usage_errors():

@@ -3,9 +3,9 @@
 import pytest
 
 from tests.fakes import SILENCE, Reply, rig
-from voicecoach.dialogue.conversation import Question, QuestionKind
-from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import How, SessionOver
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.endings import How, SessionOver
+from voicecoach.domain.questions import Question, QuestionKind
 
 SAFETY = Question("R1", "Any new bladder trouble?", ("Rephrased once?", "Rephrased twice?"), safety=True)
 PLAIN = Question("S1", "Pain in the buttock?", ("Buttock, rephrased?", "Buttock, again?"))
@@ -103,6 +103,21 @@ def test_rejected_speech_counts_as_not_understood():
     r = rig([Reply("yes", rejected=True), "no"])
     assert r.conversation.ask(SAFETY) is Answer.NO
     assert [e.accepted for e in r.of_type("heard")] == [False, True]
+
+
+def test_the_reason_for_a_rejection_reaches_the_heard_event_and_the_transcript_line():
+    r = rig([Reply("yes", confidence=0.0, rejected=True, reason="a decoy or another meaning wins"), "no"])
+    assert r.conversation.ask(SAFETY) is Answer.NO
+    heard = [e.to_dict() for e in r.of_type("heard")]
+    assert [(h["accepted"], h["reason"]) for h in heard] == [(False, "a decoy or another meaning wins"), (True, None)]
+
+
+def test_the_heard_event_says_what_the_words_meant():
+    r = rig(["maybe", "repeat", "no"])
+    assert r.conversation.ask(SAFETY) is Answer.NO
+    assert [(e.text, e.meaning, e.accepted) for e in r.of_type("heard")] == [
+        ("maybe", None, False), ("repeat", "repeat", True), ("no", "no", True)]
+    assert r.of_type("heard")[-1].to_dict()["meaning"] == "no"
 
 
 def test_the_keyboard_is_offered_for_a_safety_question_that_stays_unclear():

@@ -49,7 +49,7 @@ def coach_on(sinks: list) -> tuple[FakeClock, SchedulingSpeaker, ExerciseCoach, 
     speaker = SchedulingSpeaker(clock, log)
     talk = Conversation(speaker=speaker, listener=ScriptedListener(clock, []), clock=clock,
                         emit=Emitter(clock.now, sinks), policy=AskingPolicy())
-    return clock, speaker, ExerciseCoach(talk, timing()), log
+    return clock, speaker, ExerciseCoach(talk, timing(), clock=clock, emit=talk.emit), log
 
 
 def late(speaker: SchedulingSpeaker) -> list[float]:

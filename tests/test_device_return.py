@@ -12,10 +12,10 @@ import pytest
 from tests.fakes import FakeClock, Reply, rig
 from voicecoach.coach.catalogue import plan_item, timing
 from voicecoach.coach.coach import ExerciseCoach
-from voicecoach.dialogue.conversation import Question
 from voicecoach.dialogue.device_return import DeviceReturn
-from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import How, SessionOver
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.endings import How, SessionOver
+from voicecoach.domain.questions import Question
 from voicecoach.ports import DeviceLost
 from voicecoach.voice.mic_health import Change, HealthSettings, MicHealth
 
@@ -69,9 +69,9 @@ def losing_rig(replies, *, at, away, wait=60.0, devices=("microphone",)):
 
 def test_microphone_lost_mid_hold_and_back_carries_on_with_the_same_hold():
     r, watch, shown = losing_rig(["yes"], at=12.5, away=4.0)  # the hold starts at 7 s: count 5 is due at 12
-    coach = ExerciseCoach(r.conversation, timing())
-    report = coach.run(dataclasses.replace(plan_item("E2"), dose=dataclasses.replace(plan_item("E2").dose, reps=1)))
-    assert report.status == "completed"
+    coach = ExerciseCoach(r.conversation, timing(), clock=r.clock, emit=r.conversation.emit)
+    status = coach.run(dataclasses.replace(plan_item("E2"), dose=dataclasses.replace(plan_item("E2").dose, reps=1)))
+    assert status == "completed"
     assert [e.state for e in r.of_type("device")] == ["lost", "back"]
     assert "The microphone stopped working. Please check it is plugged in and switched on. I will wait 60 " \
            "seconds." in r.speaker.texts
@@ -86,7 +86,7 @@ def test_microphone_lost_mid_hold_and_back_carries_on_with_the_same_hold():
 
 def test_back_but_the_person_would_rather_stop_stops_the_session():
     r, _, _ = losing_rig(["no"], at=12.5, away=2.0)
-    coach = ExerciseCoach(r.conversation, timing())
+    coach = ExerciseCoach(r.conversation, timing(), clock=r.clock, emit=r.conversation.emit)
     with pytest.raises(SessionOver) as over:
         coach.run(plan_item("E2"))
     assert over.value.how is How.STOPPED
@@ -95,7 +95,7 @@ def test_back_but_the_person_would_rather_stop_stops_the_session():
 
 def test_not_back_in_time_ends_with_device_lost_saying_so():
     r, watch, shown = losing_rig([], at=12.5, away=None, wait=5.0)
-    coach = ExerciseCoach(r.conversation, timing())
+    coach = ExerciseCoach(r.conversation, timing(), clock=r.clock, emit=r.conversation.emit)
     with pytest.raises(DeviceLost, match="did not come back within 5 seconds"):
         coach.run(plan_item("E2"))
     assert watch.waited == [5.0]
@@ -136,9 +136,9 @@ def test_speaker_lost_mid_hold_is_not_spoken_about_and_the_hold_goes_on_once_it_
     r.conversation.speaker = FailingSpeaker(r.speaker, fail_on=4)
     shown: list[str] = []
     r.conversation.device_return = DeviceReturn(FakeWatch(r.clock, 3.0, ("speaker",)), 60, notify=shown.append)
-    coach = ExerciseCoach(r.conversation, timing())
+    coach = ExerciseCoach(r.conversation, timing(), clock=r.clock, emit=r.conversation.emit)
     one = dataclasses.replace(plan_item("E2"), dose=dataclasses.replace(plan_item("E2").dose, reps=1))
-    assert coach.run(one).status == "completed"
+    assert coach.run(one) == "completed"
     assert not any("stopped working" in t for t in r.speaker.texts)  # no voice to say it with: the screen
     assert any("The sound output failed (test). Please check it is plugged in" in line for line in shown)
     ns = [e.n for e in r.of_type("count")]
@@ -149,7 +149,7 @@ def test_without_a_way_to_wait_a_loss_ends_the_session_as_before():
     r = rig([])
     r.conversation.listener = LosingListener(r.listener, r.clock, 12.5)
     with pytest.raises(DeviceLost, match="test"):
-        ExerciseCoach(r.conversation, timing()).run(plan_item("E2"))
+        ExerciseCoach(r.conversation, timing(), clock=r.clock, emit=r.conversation.emit).run(plan_item("E2"))
 
 
 def push(health, frame, n, *, echo=False):

@@ -15,6 +15,7 @@ from voicecoach.adapters.view import Phase, ViewState, apply, at
 from voicecoach.cli import cli
 from voicecoach.coach.catalogue import plan_item, timing
 from voicecoach.coach.coach import ExerciseCoach
+from voicecoach.domain.endings import How
 from voicecoach.events import Count, Event, Rest, SessionEnd
 from voicecoach.session import Session
 
@@ -58,7 +59,7 @@ class ManualClock:
 def coach_events(item, replies=()):
     """The events the real coach emits for one exercise, with the fakes' clock."""
     r = rig(list(replies))
-    ExerciseCoach(r.conversation, timing()).run(item)
+    ExerciseCoach(r.conversation, timing(), clock=r.clock, emit=r.conversation.emit).run(item)
     return r.events
 
 
@@ -383,7 +384,7 @@ def test_a_closed_stream_does_not_raise():
     out = io.StringIO()
     out.close()
     display = TerminalDisplay(out, env={})
-    display(SessionEnd(how="finished", exit_code=0))
+    display(SessionEnd(how=How.FINISHED, exit_code=0))
     display.tick()
     assert not display.enabled
 

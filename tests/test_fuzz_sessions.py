@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from tests.fakes import SILENCE, DayClock, Reply, rig
 from tests.triage_helpers import ASKED_RED_FLAGS, RED_FLAGS
 from voicecoach.coach.catalogue import plan_item
-from voicecoach.endings import EXIT_CODES, How
+from voicecoach.domain.endings import EXIT_CODES, How
 from voicecoach.history.link import attach
 from voicecoach.history.store import HistoryStore
 from voicecoach.session import Session

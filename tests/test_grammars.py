@@ -3,7 +3,8 @@ garbage never contains a phrase the expectation accepts."""
 
 import pytest
 
-from voicecoach.dialogue.understanding import Answer, CommandWord, understand
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import Answer, CommandWord
 from voicecoach.ports import Expect, Vocabulary
 from voicecoach.voice.grammars import coach_cue_words, fillers, grammar_for, spoken_phrases
 

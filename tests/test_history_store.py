@@ -15,7 +15,7 @@ import pytest
 from tests.fakes import DayClock, Reply, rig
 from tests.history_helpers import cli_session, history_json, invoke
 from voicecoach.coach.catalogue import plan_item
-from voicecoach.endings import How
+from voicecoach.domain.endings import How
 from voicecoach.history.liveness import ProcessId
 from voicecoach.history.recorder import Recorder
 from voicecoach.history.schema import LATEST
@@ -145,25 +145,22 @@ def test_what_a_session_records(tmp_path):
     e1, e3 = session.exercises
     assert (e1.exercise, e1.side, e1.level, e1.status, e1.holds_done, e1.sets_done) == ("E1", "left", "standard",
                                                                                         "completed", 3, 1)
-    assert e1.hold_durations == tuple(r for r in report.exercises[0].hold_durations)
+    assert e1.hold_durations == (10.0, 10.0, 10.0)
     assert (e3.status, e3.commands) == ("skipped", ("slower", "skip"))
-    assert e3.reps_done == report.exercises[1].reps_done > 0, "the rep under way when skip came is not done"
+    assert e3.reps_done == 2, "three reps counted: the third, under way when skip came, is not done"
+    assert report.exercises == session.exercises, "--json and the history are one fold of the events"
     assert session.started_at == DayClock().now
 
 
-def test_the_numbers_kept_match_the_session_report_across_a_pause(tmp_path):
+def test_the_numbers_kept_across_a_pause(tmp_path):
     plan = [plan_item("E1"), plan_item("E3")]
     replies = ["2", Reply("pause", at=15), Reply("resume", at=20), Reply("pause", at=150), Reply("resume", at=160),
                "2"]
     report, store = recorded_session(tmp_path, replies, plan)
     assert report.how is How.FINISHED
     [session] = store.sessions()
-    for kept, done in zip(session.exercises, report.exercises, strict=True):
-        assert (kept.status, kept.holds_done, kept.reps_done, kept.sets_done) == (
-            done.status, done.holds_done, done.reps_done, done.sets_done)
-        assert list(kept.hold_durations) == pytest.approx(done.hold_durations, abs=1e-3)
-        assert list(kept.commands) == done.commands
     e1, e3 = session.exercises
+    assert e1.hold_durations == (10.0,) * 6, "a hold restarted after a pause is held in full once"
     assert (e1.holds_done, e3.reps_done, e3.sets_done) == (6, 30, 3)
     assert e1.commands == ("pause",) and e3.commands == ("pause",)
 
@@ -198,6 +195,9 @@ def test_an_error_escaping_the_session_keeps_it_as_interrupted(tmp_path):
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
+    from voicecoach.domain.doses import Dose
+    from voicecoach.domain.endings import How
+    from voicecoach.domain.outcomes import ExerciseStatus
     from voicecoach.events import Count, ExerciseDone, ExerciseStarted, SessionEnd, SetDone
     from voicecoach.history.link import attach
     folder, go, reps = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
@@ -205,12 +205,12 @@ WRITER = textwrap.dedent("""
         time.sleep(0.001)
     link = attach(folder, "exercise", mode="text")
     record = link.recorder
-    record(ExerciseStarted(exercise="E3", side=None, dose={"level": "standard", "reps": reps, "sets": 1}))
+    record(ExerciseStarted(exercise="E3", side=None, dose=Dose("standard", None, reps, 1)))
     for n in range(1, reps + 1):
         record(Count(exercise="E3", n=n, set=1, rep=n, scheduled=float(n)))
     record(SetDone(exercise="E3", set=1, side=None, reps=reps, duration_seconds=1.0))
-    record(ExerciseDone(exercise="E3", status="completed"))
-    record(SessionEnd(how="finished", exit_code=0))
+    record(ExerciseDone(exercise="E3", status=ExerciseStatus.COMPLETED))
+    record(SessionEnd(how=How.FINISHED, exit_code=0))
     link.close()
     print("ok" if not record.failed else "failed")
 """)
@@ -236,12 +236,12 @@ def test_several_sessions_writing_at_once_lose_nothing(tmp_path):
 ABANDONER = textwrap.dedent("""
     import os, sys
     from pathlib import Path
+    from voicecoach.domain.doses import Dose
     from voicecoach.events import ExerciseStarted, HoldDone, PainScore
     from voicecoach.history.link import attach
     link = attach(Path(sys.argv[1]), "exercise", mode="text")
     link.recorder(PainScore(when="before", value=2))
-    link.recorder(ExerciseStarted(exercise="E2", side=None, dose={"level": "standard", "hold_seconds": 10, "reps": 3,
-                                                                  "sets": 1}))
+    link.recorder(ExerciseStarted(exercise="E2", side=None, dose=Dose("standard", 10, 3, 1)))
     link.recorder(HoldDone(exercise="E2", set=1, hold=1, side=None, held_seconds=10.0))
     print("written", flush=True)
     if sys.argv[2] == "exit":

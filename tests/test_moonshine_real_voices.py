@@ -101,6 +101,7 @@ def test_deciding_one_context_at_a_time_is_deciding_them_together(moonshine, hea
             u = moonshine.recognise(clip, expect)
             got = None if u.rejected else label(understand(u.text, expect))
             assert (got, got is not None and u.confidence >= SURE) == heard[(name, context)], (name, context)
+            assert (u.reason is not None) == u.rejected, u  # the verdict's reason reaches the utterance
 
 
 def test_a_clip_can_be_scored_against_a_few_phrases(moonshine):

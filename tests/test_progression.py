@@ -158,7 +158,7 @@ def test_daily_sessions_over_two_weeks(tmp_path):
     levels = []
     for before, after in pains:
         report, _ = run_session(tmp_path, clock, f"{SI_JOINT}{before}\n{after}\n")
-        levels.append({e.item.exercise.id: e.item.dose.level for e in report.exercises})
+        levels.append({e.exercise: e.level for e in report.exercises})
         clock.next_day()
     assert [day["E3"] for day in levels] == ["standard"] * 3 + ["15 lifts"] * 3 + ["20 lifts", "15 lifts",
                                                                                   "15 lifts", "15 lifts"]
@@ -177,5 +177,5 @@ def test_twice_a_day_counts_sessions_not_days(tmp_path):
         run_session(tmp_path, clock, f"{SI_JOINT}3\n3\n")
         clock.now += timedelta(hours=8)
     report, lines = run_session(tmp_path, clock, f"{SI_JOINT}3\n3\n")
-    assert report.exercises[2].item.dose.reps == 15
+    assert report.exercises[2].reps == 15
     assert "Back extension: the last 3 times you did 10 lifts without more pain; today we'll do 15 lifts." in lines

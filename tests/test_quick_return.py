@@ -9,8 +9,8 @@ import pytest
 from tests.fakes import DayClock
 from tests.history_helpers import QUICK, SI_JOINT, run_session
 from tests.triage_helpers import ASKED_RED_FLAGS, N, U, Y, walk
-from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import How
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.endings import How
 from voicecoach.history.quick_return import is_full_triage, quick_return
 from voicecoach.history.records import SessionRecord
 from voicecoach.triage.engine import TriageEngine
@@ -136,7 +136,7 @@ def test_sessions_through_the_app_quick_then_a_full_one_after_a_week(tmp_path):
     report, lines = run_session(tmp_path, clock, f"{QUICK}3\n3\n", full_triage=False)
     assert report.how is How.FINISHED and set(report.answers) == {"O1", "R0"}
     assert report.triage.outcome == "SI_JOINT" and report.triage.side == "right"
-    assert [e.item.exercise.id for e in report.exercises] == ["E1", "E2", "E3"]
+    assert [e.exercise for e in report.exercises] == ["E1", "E2", "E3"]
     assert report.quick_return_from == DAY1
     assert "Nothing new, so your plan and the advice from last time carry on." in lines
     assert "How bad is your pain right now, from 0 to 10?" in lines

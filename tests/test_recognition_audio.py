@@ -12,7 +12,8 @@ import pytest
 
 from tests.recognition_corpus import COACH_CUES, EXPECT_FOR, OOG_PHRASES, answers, coach_echo, noises, speech
 from voicecoach.dialogue.conversation import AskingPolicy
-from voicecoach.dialogue.understanding import Answer, CommandWord, understand
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import Answer, CommandWord
 from voicecoach.ports import Expect, Utterance, Vocabulary
 from voicecoach.voice.pcm import Clip, wav_bytes
 from voicecoach.voice.recognition import Recogniser, RecogniserUnavailable, clip_from_audio_data
@@ -115,6 +116,7 @@ def test_noise_coughs_and_silence_are_rejected():
         for expect in (QUESTION, EXPECT_FOR[Vocabulary.NUMBER], COUNTING):
             u = hear(clip, expect)
             assert u.rejected or understand(u.text, expect) is None, (name, u)
+            assert (u.reason is not None) == u.rejected, (name, u)  # a rejection says why; an acceptance does not
 
 
 def test_the_coachs_own_counting_is_never_a_confident_command():

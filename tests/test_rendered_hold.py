@@ -27,7 +27,7 @@ def render_hold(tmp_path, hold_seconds=10, replies=()):
     events = []
     conversation = Conversation(speaker=speaker, listener=ScriptedListener(clock, list(replies)), clock=clock,
                                 emit=Emitter(clock.now, [events.append]), policy=AskingPolicy())
-    coach = ExerciseCoach(conversation, timing())
+    coach = ExerciseCoach(conversation, timing(), clock=clock, emit=conversation.emit)
     coach.run(plan_item("E2").with_dose(reps=1, hold_seconds=hold_seconds))
     return sink.rendered(), [e for e in events if e.type == "count"], speaker
 

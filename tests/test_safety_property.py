@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from tests.fakes import SILENCE, Reply, rig
 from tests.triage_helpers import ASKED_RED_FLAGS
-from voicecoach.endings import How
+from voicecoach.domain.endings import How
 from voicecoach.session import Session
 from voicecoach.triage.guards import TriageContext
 

@@ -3,7 +3,7 @@
 from tests.fakes import Reply, rig
 from tests.triage_helpers import ASKED_RED_FLAGS
 from voicecoach.coach.catalogue import plan_item
-from voicecoach.endings import How
+from voicecoach.domain.endings import How
 from voicecoach.session import Session
 
 ALL_NO = ["no"] * len(ASKED_RED_FLAGS) + ["no"]  # R1-R10 (with R4b, R5b), P1
@@ -22,7 +22,7 @@ def test_a_whole_session_runs_triage_then_the_plan():
     r, report = run([*INCONCLUSIVE, "3", "2"])
     assert report.how is How.FINISHED and report.exit_code == 0
     assert report.triage.outcome == "INCONCLUSIVE"
-    assert [e.item.exercise.id for e in report.exercises] == ["E1", "E2"]
+    assert [e.exercise for e in report.exercises] == ["E1", "E2"]
     assert all(e.status == "completed" for e in report.exercises)
     assert (report.pain_before, report.pain_after) == (3, 2)
     assert r.speaker.texts[0].startswith("Welcome to voicecoach. This is general exercise guidance")
@@ -54,7 +54,7 @@ def test_triage_alone_does_not_exercise():
 
 def test_high_pain_before_needs_a_clear_yes_to_exercise():
     r, report = run([*INCONCLUSIVE, "8", "no"])
-    assert report.how is How.FINISHED and report.exercises == []
+    assert report.how is How.FINISHED and report.exercises == ()
     assert "Your pain is high today" in " ".join(r.speaker.texts)
     r, report = run([*INCONCLUSIVE, "9", "yes", "9"])
     assert len(report.exercises) == 2

@@ -127,7 +127,7 @@ def test_ctrl_c_mid_hold_ends_cleanly_and_keeps_the_transcript(tmp_path):
     transcript = tmp_path / "t.jsonl"
     coach = Coach("exercise", "E2", "--text", "--time-scale", "0.2", "--transcript", str(transcript))
     coach.type("3")
-    coach.read_until("2")
+    coach.read_until("3")  # count 3 shown: counts 1 and 2 have surely been handed to the transcript
     coach.proc.send_signal(signal.SIGINT)
     out, _ = coach.finish()
     assert coach.proc.returncode == 130

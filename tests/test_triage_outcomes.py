@@ -6,6 +6,8 @@ import pytest
 
 from tests.triage_helpers import N, S, U, Y, plan_of, walk
 from voicecoach import data
+from voicecoach.coach.catalogue import plan_items
+from voicecoach.domain.outcomes import Outcome
 from voicecoach.triage.decision import RED_FLAG_ORDER
 from voicecoach.triage.questions import by_id, questions
 
@@ -140,19 +142,19 @@ def test_flag_adds_advice(answers, flag, advice_id):
 def test_misstep_moves_the_mobilisation_first():
     _, result = walk({"K3": N, "S6": Y})
     assert result.outcome == "LOWER_BACK"
-    assert [i.exercise.id for i in result.plan] == ["E1", "E2", "E3"]
+    assert [i.exercise for i in result.plan] == ["E1", "E2", "E3"]
 
 
 def test_late_pregnancy_limits_time_on_the_back():
     _, result = walk({"P1": Y, "P2": Y})
     assert result.max_supine_seconds == 60
-    assert "E3" not in [i.exercise.id for i in result.plan]
+    assert "E3" not in [i.exercise for i in result.plan]
 
 
 def test_pregnancy_never_plans_lying_on_the_stomach():
     for answers in ({"P1": Y}, {"P1": Y, "K3": N}, {"P1": Y, "K1": N}, {"P1": U, "S4": Y, "S5": Y}):
         _, result = walk(answers)
-        assert all(item.exercise.position != "prone" for item in result.plan)
+        assert all(item.exercise.position != "prone" for item in plan_items(result.plan))
 
 
 MEDICINES = ("ibuprofen", "naproxen", "diclofenac", "aspirin", "paracetamol", "acetaminophen", "codeine",
@@ -189,9 +191,10 @@ def test_the_json_outcome_has_the_fields_clinical_md_names():
     _, result = walk({"K1": N})
     body = result.to_dict()
     assert body["outcome"] == "SI_JOINT" and body["side"] == "right"
-    assert body["plan"][0] == {"exercise": "E1", "name": "knee to chest", "side": "right", "gentle": False,
-                               "dose": {"level": "standard", "hold_seconds": 10, "reps": 3, "sets": 1,
-                                        "per_side": False}}
+    assert body["plan"][0] == {"exercise": "E1", "side": "right", "start": "standard"}
+    assert plan_items(result.plan)[0].to_dict() == {
+        "exercise": "E1", "name": "knee to chest", "side": "right", "gentle": False,
+        "dose": {"level": "standard", "hold_seconds": 10, "reps": 3, "sets": 1, "per_side": False}}
     assert all(set(a) == {"id", "text"} for a in body["advice"])
     assert body["answers"]["K1"] == "no" and body["answers"]["R1"] == "no"
 
@@ -261,3 +264,7 @@ def test_nothing_the_coach_says_shows_a_cause_or_names_one_as_yours():
 CONDITIONS = "|".join(("sacroiliitis", "sciatica", "ankylosing", "spondyl", "inflam", "an? si joint", "the si joint",
                        "si joint", "cauda", "arthritis", "slipped", "herniat", "osteopor", "cancer", "infection",
                        "fracture", "[a-z]+itis", "[a-z]+ syndrome", "lower back pain", "low back pain"))
+
+
+def test_every_outcome_of_the_data_is_a_typed_outcome_and_back():
+    assert set(data.load("outcomes")["outcome"]) == {o.value for o in Outcome}

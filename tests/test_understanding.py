@@ -2,16 +2,8 @@
 
 import pytest
 
-from voicecoach.dialogue.understanding import (
-    Answer,
-    Command,
-    CommandWord,
-    normalise,
-    number_choice,
-    number_in,
-    understand,
-    words,
-)
+from voicecoach.dialogue.understanding import normalise, number_choice, number_in, understand, words
+from voicecoach.domain.answers import Answer, Command, CommandWord
 from voicecoach.ports import Expect, Vocabulary
 
 YES_NO = Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)

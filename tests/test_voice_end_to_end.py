@@ -51,6 +51,7 @@ def run_by_voice(pulse: Pulse, tmp_path: Path, args: list[str], answers: dict, *
         )
     finally:
         user.stop()
+    assert user.failure is None, f"the simulated person's harness failed: {user.failure!r}"
     events = [json.loads(line) for line in transcript.read_text().splitlines()]
     return proc, events, user
 
@@ -107,17 +108,21 @@ def test_pause_and_resume_in_a_hold_restarts_the_hold(pulse: Pulse, tmp_path):
     """ "pause" during a hold: the counting stops until "resume", then the hold goes on where it was
     (the instruction again, then the next count) and finishes."""
     answers = {"PAIN_BEFORE": "three", "PAIN_AFTER": "three"}
-    proc, events, _ = run_by_voice(
-        pulse, tmp_path, ["exercise", "bridge", "--reps", "1", "--hold", "6"], answers,
-        commands={("E2", 1, 2): ("pause", 0.5)}, after_said={"Paused": "resume"},  # said between two counts
+    # Said between two counts; like a person, said again if the coach counts on two more seconds (how often a
+    # first "pause" is caught is a recognition figure, scripts/bench_recogniser.py, not this test's subject).
+    proc, events, user = run_by_voice(
+        pulse, tmp_path, ["exercise", "bridge", "--reps", "1", "--hold", "8"], answers,
+        commands={("E2", 1, 2): ("pause", 0.5)}, after_said={"Paused": "resume"}, command_retries=2,
     )
+    print(f"'pause' said {len(user.command_tries)} time(s) before the coach acted on it")
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 0, proc.stderr[-2000:]
     kinds = [(e["type"], e.get("name", e.get("n", e.get("text")))) for e in events
              if e["type"] in ("command", "count") or (e["type"] == "heard" and e["accepted"])]
-    assert [k for k in kinds if k[0] == "command"] == [("command", "pause")]
-    assert [n for kind, n in kinds if kind == "count"] == [1, 2, 3, 4, 5, 6]  # each second counted once
-    assert kinds.index(("command", "pause")) < kinds.index(("heard", "resume")) < kinds.index(("count", 6))
+    heard = [(e["text"], e.get("reason"), e["accepted"]) for e in events if e["type"] == "heard"]
+    assert [k for k in kinds if k[0] == "command"] == [("command", "pause")], (user.command_tries, heard)
+    assert [n for kind, n in kinds if kind == "count"] == list(range(1, 9))  # each second counted once
+    assert kinds.index(("command", "pause")) < kinds.index(("heard", "resume")) < kinds.index(("count", 8))
     said = [e["text"] for e in events if e["type"] == "said"]
     assert said.index("Paused. Say resume when you are ready.") < said.index("Resuming.")
     assert [e["status"] for e in events if e["type"] == "exercise_done"] == ["completed"]

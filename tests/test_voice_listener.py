@@ -8,7 +8,7 @@ import pytest
 
 from tests.speech import RATE, in_room, say
 from voicecoach.ports import DeviceLost, Expect, Utterance, Vocabulary
-from voicecoach.voice.listener import VoiceListener
+from voicecoach.voice.listener import TOO_LONG_REASON, VoiceListener
 from voicecoach.voice.microphone import Capture
 from voicecoach.voice.pcm import Clip
 from voicecoach.voice.segmenter import SegmenterSettings
@@ -112,7 +112,7 @@ def test_a_long_sentence_is_rejected_without_decoding():
         utterance = listener.listen(QUESTION, time.monotonic() + 10)
     finally:
         capture.stop()
-    assert utterance is not None and utterance.rejected
+    assert utterance is not None and utterance.rejected and utterance.reason == TOO_LONG_REASON
     assert recogniser.heard == []
 
 

@@ -1,6 +1,7 @@
 """Walk the triage engine with an answer for each question id (no audio, no text)."""
 
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.coach.catalogue import plan_items
+from voicecoach.domain.answers import Answer
 from voicecoach.triage.engine import TriageEngine
 from voicecoach.triage.guards import TriageContext
 from voicecoach.triage.questions import questions
@@ -35,4 +36,4 @@ def walk(given: dict[str, Answer] | None = None, carried_over: str | None = None
 
 
 def plan_of(result):
-    return [(item.exercise.id, item.side, item.dose.level) for item in result.plan]
+    return [(item.exercise.id, item.side, item.dose.level) for item in plan_items(result.plan)]

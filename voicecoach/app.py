@@ -6,26 +6,28 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import platformdirs
 
+from voicecoach import data
 from voicecoach.adapters.clock import ScaledClock
 from voicecoach.adapters.display import TerminalDisplay
 from voicecoach.adapters.queued import QueuedSinks
 from voicecoach.adapters.text import TextListener, TextSpeaker, lines_from
 from voicecoach.adapters.transcript import TranscriptWriter
 from voicecoach.adapters.voice_lock import VoiceBusy, VoiceLock
-from voicecoach.coach.catalogue import PlanItem
 from voicecoach.dialogue.conversation import AskingPolicy, Conversation
 from voicecoach.dialogue.device_return import DEVICE_WAIT_SECONDS, DeviceReturn
+from voicecoach.domain.doses import PlanItem
 from voicecoach.events import Emitter, EventSink
 from voicecoach.history.link import HistoryLink, attach
 from voicecoach.history.store import HistoryError
 from voicecoach.session import Session, SessionReport
+from voicecoach.settings import Settings
+from voicecoach.triage import rules
 
 if TYPE_CHECKING:
     from voicecoach.voice.rig import VoiceRig
@@ -35,41 +37,15 @@ AFTER_DEVICE_LOST = (
     "Everything so far is kept (see 'voicecoach history'). Plug the device back in and start again "
     "(voicecoach check tests it), or use --text to type your answers."
 )
-VOICE_ANSWER_TIMEOUT_SECONDS = 10.0
-"""Voice mode: silence this long after a question counts as not understood (a re-ask, never an answer)."""
+VOICE_ANSWER_TIMEOUT_SECONDS = float(data.load("asking")["voice_answer_timeout_seconds"])
+"""Voice mode: silence this long after a question counts as not understood (data/asking.toml)."""
+
+
+__all__ = ["Settings", "SetupError", "data_dir", "data_dir_path", "run"]
 
 
 class SetupError(Exception):
     """Something the user can fix stops the session from starting (a bad path, ...)."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the command line chose."""
-
-    text: bool = False
-    json: bool = False
-    transcript: Path | None = None
-    time_scale: float = 1.0
-    data_dir: Path | None = None
-    display: bool = True
-    """Voice mode: show the live terminal view (--no-display turns it off)."""
-    voice: str = "en-us"
-    """espeak-ng voice for voice mode (``voicecoach voices``); a variant may follow "+"."""
-    rate: int = 150
-    """Words per minute."""
-    volume: float = 1.0
-    """0 to 1, for speech and cue sounds."""
-    history: bool = True
-    """Read and keep the history (--no-history: a one-off session)."""
-    mic: str | None = None
-    """Voice mode: the microphone, by number or part of its name (``voicecoach devices``)."""
-    speaker: str | None = None
-    """Voice mode: the speaker, likewise."""
-    recogniser: str = "moonshine"
-    """Voice mode: the speech recogniser, moonshine or pocketsphinx (the fallback)."""
-    full_triage: bool = False
-    """Ask every question even when a quick return would do (--full-triage)."""
 
 
 def data_dir_path(chosen: Path | None) -> Path:
@@ -105,6 +81,10 @@ def run(
 
     ``wall_clock`` gives the date and time the history records (tests inject one to simulate days).
     """
+    try:
+        rules.check_shipped()
+    except rules.DataError as err:
+        raise SetupError(f"the clinical data is broken: {err}") from err
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -174,16 +154,13 @@ def _run(command: str, settings: Settings, plan: Sequence[PlanItem], folder: Pat
 def _open_voice(settings: Settings, clock: ScaledClock, stderr: IO[str]) -> VoiceRig | None:
     """The voice adapters, or None (after saying why, and that text mode follows) when voice cannot work."""
     from voicecoach.voice.errors import VoiceError  # noqa: PLC0415  (text mode loads no audio library)
-    from voicecoach.voice.rig import VoiceOptions, open_voice  # noqa: PLC0415
-
-    options = VoiceOptions(settings.mic, settings.speaker, settings.voice, settings.rate, settings.volume,
-                           settings.recogniser)
+    from voicecoach.voice.rig import open_voice  # noqa: PLC0415
 
     def warn(message: str) -> None:
         print(f"voicecoach: {message}", file=stderr, flush=True)
 
     try:
-        return open_voice(options, to_player=clock.monotonic_at, clock=clock, warn=warn)
+        return open_voice(settings.voice, to_player=clock.monotonic_at, clock=clock, warn=warn)
     except VoiceError as err:
         print(f"voicecoach: {err}", file=stderr, flush=True)
         print(TEXT_INSTEAD, file=stderr, flush=True)

@@ -7,8 +7,16 @@ Every event has ``t`` (seconds since the session started, on the coach's clock) 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any, ClassVar, Protocol
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, ClassVar, Protocol, get_type_hints
+
+from voicecoach.domain.doses import Dose, PlanEntry
+from voicecoach.domain.endings import How
+from voicecoach.domain.outcomes import ExerciseStatus, Outcome
+from voicecoach.event_codec import decode, encode
+
+_TYPES: dict[str, type[Event]] = {}
+"""Every event class by its ``type``, for reading a transcript back."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,11 +27,31 @@ class Event:
     t: float = field(default=0.0, compare=False)
     """Seconds since the session started, stamped by the :class:`Emitter`."""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _TYPES[cls.type] = cls
+
     def to_dict(self) -> dict[str, Any]:
         """The event as a JSON-ready dict, ``t`` and ``type`` first."""
-        body = asdict(self)
-        body.pop("t")
+        body = {f.name: encode(getattr(self, f.name)) for f in fields(self) if f.name != "t"}
         return {"t": round(self.t, 3), "type": self.type, **body}
+
+    @staticmethod
+    def from_dict(body: dict[str, Any]) -> Event:
+        """An event read back from :meth:`to_dict` (a transcript line); fields it does not know are ignored.
+
+        Raises ValueError for an unknown ``type`` or a value that does not fit its field.
+        """
+        cls = _TYPES.get(str(body.get("type")))
+        if cls is None:
+            raise ValueError(f"not an event type: {body.get('type')!r}")
+        hints = get_type_hints(cls)
+        known = {f.name: f for f in fields(cls) if f.init}
+        values = {name: decode(hints[name], body[name]) for name in known if name in body}
+        try:
+            return cls(**values)
+        except TypeError as err:
+            raise ValueError(f"a {cls.type} event without all its fields: {err}") from err
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +93,10 @@ class Heard(Event):
     """The recogniser's confidence from 0 to 1; None when typed."""
     accepted: bool
     """Whether it was understood in the current context."""
+    meaning: str | int | None = None
+    """What the words meant here: yes, no, ready, skipped, a number or a command name; None when nothing fit."""
+    reason: str | None = None
+    """Why the recogniser rejected it (its evidence, e.g. "a decoy or another meaning wins"); None otherwise."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +114,7 @@ class OutcomeReached(Event):
     """The triage reached an outcome."""
 
     type: ClassVar[str] = "outcome"
-    outcome: str
+    outcome: Outcome
     side: str | None
     advice: tuple[str, ...]
     """Advice ids, in the order they are spoken."""
@@ -96,8 +128,8 @@ class ExerciseStarted(Event):
     type: ClassVar[str] = "exercise_started"
     exercise: str
     side: str | None
-    dose: dict[str, Any]
-    """hold_seconds, reps, sets, level..."""
+    dose: Dose
+    """level, hold_seconds, reps, sets, per_side."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,8 +199,8 @@ class ExerciseDone(Event):
 
     type: ClassVar[str] = "exercise_done"
     exercise: str
-    status: str
-    """completed, skipped, stopped."""
+    status: ExerciseStatus
+    """completed, skipped, stopped (started: cut off by the end of input, Ctrl-C or a lost device)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,7 +218,7 @@ class SessionEnd(Event):
     """The session ended."""
 
     type: ClassVar[str] = "session_end"
-    how: str
+    how: How
     """finished, stopped, referred, interrupted, no_input."""
     exit_code: int
 
@@ -224,8 +256,8 @@ class PlanMade(Event):
     """Today's plan, as it will be coached (after any progression): one dict per plan item."""
 
     type: ClassVar[str] = "plan"
-    items: tuple[dict[str, Any], ...]
-    """Each is PlanItem.to_dict(): exercise, name, side, gentle, dose (level, hold_seconds, reps, sets...)."""
+    items: tuple[PlanEntry, ...]
+    """Each written as exercise, name, side, gentle, dose (level, hold_seconds, reps, sets, per_side)."""
 
 
 EventSink = Callable[[Event], None]
@@ -264,3 +296,4 @@ class Emitter:
         stamped = replace(event, t=self.elapsed())
         for sink in self._sinks:
             sink(stamped)
+

@@ -56,6 +56,8 @@ class Utterance:
     """0 to 1 where the recogniser gives one; None for typed text (certain)."""
     rejected: bool = False
     """True when a recogniser heard speech but judged it outside the vocabulary."""
+    reason: str | None = None
+    """Why it was rejected, in the recogniser's words (its evidence); None when accepted or typed."""
 
 
 class InputClosed(Exception):
@@ -135,3 +137,9 @@ class Clock(Protocol):
 
     def sleep_until(self, deadline: float) -> None:
         """Return once ``now() >= deadline``."""
+
+    def real_seconds_until(self, deadline: float | None) -> float | None:
+        """Real seconds until a coach-time deadline (None: no deadline); 0 once it has passed.
+
+        Adapters that block on real devices (a keyboard, a microphone) wait this long; a fake clock says 0.
+        """

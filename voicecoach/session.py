@@ -13,23 +13,22 @@ from datetime import datetime
 from typing import Any
 
 from voicecoach import data
-from voicecoach.coach.catalogue import PlanItem, timing
+from voicecoach.coach.catalogue import plan_items, timing
 from voicecoach.coach.coach import ExerciseCoach
-from voicecoach.coach.report import ExerciseReport
-from voicecoach.dialogue.conversation import Conversation, Question, QuestionKind
-from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import EXIT_CODES, ExitCode, How, SessionOver
-from voicecoach.events import LevelChanged, OutcomeReached, PainScore, PlanMade, SessionEnd
+from voicecoach.dialogue.conversation import Conversation
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.doses import PlanItem
+from voicecoach.domain.endings import EXIT_CODES, ExitCode, How, SessionOver
+from voicecoach.domain.questions import Question, QuestionKind
+from voicecoach.events import Event, LevelChanged, OutcomeReached, PainScore, PlanMade, SessionEnd
+from voicecoach.history.records import ExerciseRecord
 from voicecoach.ports import DeviceLost, InputClosed
+from voicecoach.record import Tally, step
+from voicecoach.thresholds import HIGH_PAIN, PAIN_RISE_STEP_DOWN
 from voicecoach.triage.decision import TriageResult
 from voicecoach.triage.engine import TriageEngine
 from voicecoach.triage.guards import TriageContext
 from voicecoach.triage.questions import by_id
-
-PAIN_RISE_STEP_DOWN = 2
-"""CLINICAL.md section 8: a rise this large from before to after is noted, and the plan steps down."""
-HIGH_PAIN = 8
-"""A score this high before starting: advise rest; exercise only if the person confirms."""
 
 Progression = Callable[[TriageResult], tuple[tuple[PlanItem, ...], tuple[LevelChanged, ...]]]
 """Adjusts the triage's plan from the history: today's plan and the level changes to announce."""
@@ -43,7 +42,8 @@ class SessionReport:
     triage: TriageResult | None = None
     plan: tuple[PlanItem, ...] = ()
     answers: dict[str, str] = field(default_factory=dict)
-    exercises: list[ExerciseReport] = field(default_factory=list)
+    exercises: tuple[ExerciseRecord, ...] = ()
+    """The exercises begun, in order, as the session's events tell them (the fold of voicecoach.record)."""
     pain_before: int | None = None
     pain_after: int | None = None
     how: How = How.FINISHED
@@ -78,7 +78,7 @@ class SessionReport:
             "pain_before": self.pain_before,
             "pain_after": self.pain_after,
             "pain_rose": self.pain_rose,
-            "exercises": [e.to_dict() for e in self.exercises],
+            "exercises": [e.to_report_dict() for e in self.exercises],
             "how": self.how.value,
             "exit_code": self.exit_code,
             "device_fault": self.device_fault,
@@ -93,6 +93,10 @@ class Session:
                  since_start: Callable[[float], float] | None = None,
                  progression: Progression | None = None) -> None:
         self.talk = conversation
+        self.tally = Tally()
+        """The session record folded from every event the session emits."""
+        self._sinks = conversation.emit
+        conversation.emit = self._emit
         self.engine = TriageEngine(context)
         self.progression = progression
         """The history's say on today's levels (``session`` only); None: the triage's levels."""
@@ -122,15 +126,21 @@ class Session:
         except KeyboardInterrupt:
             report.how = How.INTERRUPTED
             self._say_quietly(self.phrases["closing"]["interrupted"])
-        self.talk.emit(SessionEnd(how=report.how.value, exit_code=report.exit_code))
+        self.talk.emit(SessionEnd(how=report.how, exit_code=report.exit_code))
+        report.exercises = self.tally.begun
         return report
+
+    def _emit(self, event: Event) -> None:
+        """Hand an event to the conversation's sinks, and fold it into the session record."""
+        self._sinks(event)
+        self.tally = step(self.tally, event)
 
     def _run(self, report: SessionReport) -> How:
         self.talk.say(self.phrases["opening"]["notice"])
         if report.command != "exercise":
             self._wait_until_ready(report)
             result = self._triage(report)
-            report.plan = result.plan
+            report.plan = plan_items(result.plan)
             if result.red_flag:
                 return How.REFERRED
             if report.command == "triage":
@@ -150,7 +160,8 @@ class Session:
             return True
         result = self.engine.result({"C1": answer})
         report.triage, report.plan = result, ()
-        self.talk.emit(OutcomeReached(outcome=result.outcome, side=None, advice=tuple(a.id for a in result.advice)))
+        self.talk.emit(OutcomeReached(outcome=result.outcome, side=None,
+                                      advice=tuple(a.id for a in result.advice)))
         for line in (result.points_to, *(a.text for a in result.advice)):
             self.talk.say(line)
         return False
@@ -196,7 +207,7 @@ class Session:
         if not report.plan:
             self.talk.say(self.phrases["closing"]["no_exercises"])
             return How.FINISHED
-        self.talk.emit(PlanMade(items=tuple(item.to_dict() for item in report.plan)))
+        self.talk.emit(PlanMade(items=tuple(item.entry() for item in report.plan)))
         report.pain_before = self._pain_score("PAIN_BEFORE", "before")
         if report.pain_before is not None and report.pain_before >= HIGH_PAIN:
             self.talk.say(pain["high"])
@@ -211,8 +222,8 @@ class Session:
         names = ", ".join(item.exercise.name for item in report.plan)
         self.talk.say(self.phrases["exercise"]["plan_intro"].format(names=names))
         max_supine = report.triage.max_supine_seconds if report.triage else None
-        coach = ExerciseCoach(self.talk, timing(), since_start=self.since_start, max_supine_seconds=max_supine)
-        report.exercises = coach.reports
+        coach = ExerciseCoach(self.talk, timing(), clock=self.talk.clock, emit=self._emit, since_start=self.since_start,
+                              max_supine_seconds=max_supine)
         try:
             for item in report.plan:
                 coach.run(item)

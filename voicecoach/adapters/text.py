@@ -12,18 +12,9 @@ import sys
 from collections import deque
 from typing import IO, Protocol
 
-from voicecoach.dialogue.understanding import CommandWord, understand
-from voicecoach.ports import Expect, InputClosed, Sound, Utterance
-
-
-class Clock(Protocol):
-    """A clock that can say how long a coach-time deadline is in real seconds."""
-
-    def now(self) -> float: ...
-
-    def sleep_until(self, deadline: float) -> None: ...
-
-    def real_seconds_until(self, deadline: float | None) -> float | None: ...
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import CommandWord
+from voicecoach.ports import Clock, Expect, InputClosed, Sound, Utterance
 
 
 class TextSpeaker:

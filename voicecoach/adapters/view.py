@@ -13,7 +13,7 @@ from typing import Any
 
 from voicecoach import data
 from voicecoach.coach import catalogue
-from voicecoach.dialogue.conversation import QuestionKind
+from voicecoach.domain.questions import QuestionKind
 from voicecoach.events import (
     Answered,
     Asked,
@@ -166,11 +166,10 @@ def apply(state: ViewState, event: Event, now: float) -> ViewState:
 
 def _started(state: ViewState, event: ExerciseStarted) -> ViewState:
     exercise = catalogue.exercises().get(event.exercise)
-    hold_seconds = event.dose.get("hold_seconds")
     return replace(
         state, phase=Phase.EXERCISE, exercise=exercise.name if exercise else event.exercise, side=event.side,
-        hold_seconds=int(hold_seconds) if hold_seconds is not None else None, per_set=int(event.dose.get("reps", 0)),
-        set=1, sets=int(event.dose.get("sets", 1)), hold=None, count=None, set_finished=False,
+        hold_seconds=event.dose.hold_seconds, per_set=event.dose.reps, set=1, sets=event.dose.sets, hold=None,
+        count=None, set_finished=False,
         rest_seconds=None, rest_ends_at=None, exercise_done=None,
     )
 

@@ -8,21 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicecoach import data
-from voicecoach.coach.catalogue import Kind, PlanItem, Timing
-from voicecoach.coach.report import ExerciseReport
+from voicecoach.coach.catalogue import Timing
+from voicecoach.coach.prompting import Prompter
+from voicecoach.coach.reactions import Reactions, SkipExercise, spoken_seconds
 from voicecoach.coach.timeline import CueKind, Pace, hold_cues, rep_cues, rest_reminder_at
-from voicecoach.dialogue.conversation import Conversation, Question
-from voicecoach.dialogue.understanding import Answer, Command, CommandWord
-from voicecoach.endings import How, SessionOver
-from voicecoach.events import CommandHeard, Count, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
-from voicecoach.ports import DeviceReturned, Sound
-
-_SILENCING = frozenset({Command.STOP, Command.PAUSE, Command.NUMBNESS, Command.SKIP})
-"""Commands that cut the coach's sound at once: nothing queued is said after them."""
-
-
-class SkipExercise(Exception):
-    """The person said "skip"."""
+from voicecoach.domain.doses import Kind, PlanItem
+from voicecoach.domain.endings import SessionOver
+from voicecoach.domain.outcomes import ExerciseStatus
+from voicecoach.events import Count, EventSink, ExerciseDone, ExerciseStarted, HoldDone, Rest, SetDone
+from voicecoach.ports import Clock, DeviceReturned, Sound
 
 
 @dataclass
@@ -42,19 +36,23 @@ class _MovingDeadline:
     at: float
 
 
-class ExerciseCoach:
-    """Coaches one exercise at a time on a Conversation; time comes from the conversation's clock."""
+class ExerciseCoach(Reactions):
+    """Coaches one exercise at a time: speaks and hears through a Prompter, tells what happens through
+    ``emit``, reads the time from ``clock``."""
 
     def __init__(
         self,
-        conversation: Conversation,
+        talk: Prompter,
         timing: Timing,
         *,
+        clock: Clock,
+        emit: EventSink,
         since_start: Callable[[float], float] = lambda t: t,
         max_supine_seconds: float | None = None,
     ) -> None:
-        self.talk = conversation
-        self.clock = conversation.clock
+        self.talk = talk
+        self.clock = clock
+        self.emit = emit
         self.timing = timing
         self.since_start = since_start
         """Converts a clock deadline into session time for the ``scheduled`` field of counts."""
@@ -66,38 +64,37 @@ class ExerciseCoach:
         self.phrases: dict[str, Any] = data.load("phrases")["exercise"]
         self._instruction = ""
         self._left: Callable[[], str] = lambda: ""
-        self._report: ExerciseReport | None = None
-        self.reports: list[ExerciseReport] = []
-        """Every exercise begun, in order, including one a stop interrupted."""
+        self._item: PlanItem | None = None
 
     @property
-    def _current(self) -> ExerciseReport:
-        """The report of the exercise under way."""
-        if self._report is None:
+    def _current(self) -> PlanItem:
+        """The exercise under way."""
+        if self._item is None:
             raise RuntimeError("no exercise is under way")
-        return self._report
+        return self._item
 
-    def run(self, item: PlanItem) -> ExerciseReport:
-        """Coach one exercise. Raises SessionOver when the person stops for today."""
-        report = ExerciseReport(item)
-        self._report = report
-        self.reports.append(report)
+    def run(self, item: PlanItem) -> ExerciseStatus:
+        """Coach one exercise; how it ended. Raises SessionOver when the person stops for today.
+
+        What was done is told only through events (the session record is their fold, voicecoach.record).
+        """
+        self._item, status = item, ExerciseStatus.STARTED
         exercise = item.exercise
-        self.talk.emit(ExerciseStarted(exercise=exercise.id, side=item.side, dose=item.dose.to_dict()))
+        self.emit(ExerciseStarted(exercise=exercise.id, side=item.side, dose=item.dose))
         try:
             for index, side in enumerate(item.sides()):
                 self._side(item, side, first=index == 0)
-            report.status = "completed"
+            status = ExerciseStatus.COMPLETED
             self._say(self.phrases["exercise_done"].format(name=exercise.name))
         except SkipExercise:
-            report.status = "skipped"
+            status = ExerciseStatus.SKIPPED
             self._say(self.phrases["skipping"].format(name=exercise.name))
         except SessionOver:
-            report.status = "stopped"
+            status = ExerciseStatus.STOPPED
             raise
         finally:
-            self.talk.emit(ExerciseDone(exercise=exercise.id, status=report.status))
-        return report
+            self.emit(ExerciseDone(exercise=exercise.id, status=status))
+        return status
 
     # --- the structure of an exercise -------------------------------------------------------
 
@@ -123,8 +120,7 @@ class ExerciseCoach:
                 done = self._hold_set(item, side, set_no)
             else:
                 done = self._rep_set(item, side, set_no)
-            self._current.sets_done += 1
-            self.talk.emit(SetDone(
+            self.emit(SetDone(
                 exercise=exercise.id, set=set_no, side=side, reps=done,
                 duration_seconds=round(self.clock.now() - started, 3),
             ))
@@ -136,9 +132,9 @@ class ExerciseCoach:
     def _get_ready(self) -> None:
         seconds = self.timing.get_ready_seconds
         self.talk.cue(Sound.GET_READY)
-        self._say(self.phrases["get_ready"].format(seconds=_number(seconds)))
+        self._say(self.phrases["get_ready"].format(seconds=spoken_seconds(seconds)))
         end = _MovingDeadline(self.clock.now() + seconds)
-        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end.at - self.clock.now()))
+        self._left = lambda: self.phrases["left_resting"].format(seconds=spoken_seconds(end.at - self.clock.now()))
         self._wait_extending(end)
 
     def _hold_set(self, item: PlanItem, side: str | None, set_no: int) -> int:
@@ -157,7 +153,7 @@ class ExerciseCoach:
         start, done = self.clock.now(), 0
         holds_after = item.dose.reps - hold_no
         self._left = lambda: self._left_with_more(
-            self.phrases["left_in_hold"].format(seconds=_number(max(0.0, start + seconds - self.clock.now()))),
+            self.phrases["left_in_hold"].format(seconds=spoken_seconds(max(0.0, start + seconds - self.clock.now()))),
             holds_after)
         cues = hold_cues(start, seconds)
         while cues:
@@ -174,9 +170,7 @@ class ExerciseCoach:
         self.talk.cue(Sound.RELEASE, end)
         held = max(self.clock.now(), end) - start  # not counting the time it takes to say "release"
         self._say(exercise.release)
-        self._current.holds_done += 1
-        self._current.hold_durations.append(held)
-        self.talk.emit(HoldDone(
+        self.emit(HoldDone(
             exercise=exercise.id, set=set_no, hold=hold_no, side=side, held_seconds=round(held, 3)))
 
     def _rep_set(self, item: PlanItem, side: str | None, set_no: int) -> int:
@@ -199,7 +193,6 @@ class ExerciseCoach:
                 else:
                     self.talk.say_at(cue.at, self.phrases["lower"])
             else:
-                self._current.reps_done += 1
                 rep_start += cadence
                 n += 1
         while self._wait(rep_start - self.talk.lead).resumed:
@@ -212,23 +205,23 @@ class ExerciseCoach:
                hold: int | None = None, rep: int | None = None) -> None:
         """Schedule the count's sound first, then tell the event sinks (history, transcript, display)."""
         self.talk.say_at(at, str(n))
-        self.talk.emit(Count(
+        self.emit(Count(
             exercise=item.exercise.id, n=n, set=set_no, hold=hold, rep=rep, side=side,
             scheduled=round(self.since_start(at), 3),
         ))
 
     def _rest(self, item: PlanItem, set_no: int, seconds: float) -> None:
         """A rest: announced, reminded near its end when long, extended by a pause."""
-        self.talk.emit(Rest(exercise=item.exercise.id, set=set_no, seconds=seconds))
+        self.emit(Rest(exercise=item.exercise.id, set=set_no, seconds=seconds))
         on_side = self.max_supine_seconds is not None and item.exercise.position == "supine"
-        self._say(self.phrases["rest_on_side" if on_side else "rest"].format(seconds=_number(seconds)))
+        self._say(self.phrases["rest_on_side" if on_side else "rest"].format(seconds=spoken_seconds(seconds)))
         now = self.clock.now()
         end = _MovingDeadline(now + seconds)
-        self._left = lambda: self.phrases["left_resting"].format(seconds=_number(end.at - self.clock.now()))
+        self._left = lambda: self.phrases["left_resting"].format(seconds=spoken_seconds(end.at - self.clock.now()))
         reminder = rest_reminder_at(now, seconds, self.timing.rest_reminder_min_seconds)
         if reminder is not None:
             self._wait_extending(end, before=end.at - reminder)
-            self._say(self.phrases["rest_reminder"].format(seconds=_number(end.at - self.clock.now())))
+            self._say(self.phrases["rest_reminder"].format(seconds=spoken_seconds(end.at - self.clock.now())))
         self._wait_extending(end)
         self.talk.cue(Sound.REST_OVER)
 
@@ -252,75 +245,6 @@ class ExerciseCoach:
         while (gap := self._wait(end.at - before)).resumed:
             end.at += gap.paused_seconds
 
-    def _act(self, word: CommandWord) -> bool:
-        """Carry out a command; True when the current hold or repetition must start again."""
-        command = word.command
-        if command in _SILENCING:
-            self.talk.hush()  # the counting stops the moment the word is heard; the reply follows at once
-        self._current.commands.append(command.value)
-        self.talk.emit(CommandHeard(name=command.value, exercise=self._current.item.exercise.id))
-        match command:
-            case Command.STOP:
-                self._stop()
-                return True
-            case Command.PAUSE:
-                try:
-                    self.talk.wait_for_resume()
-                except SessionOver as over:
-                    if over.how is not How.STOPPED:
-                        raise
-                    self._stop()
-                return True
-            case Command.NUMBNESS:
-                self.talk.numbness()
-            case Command.SKIP:
-                raise SkipExercise
-            case Command.REPEAT:
-                self._say(self._instruction)
-            case Command.HELP:
-                self._say(self.phrases["help"])
-            case Command.HOW_MANY_LEFT:
-                self._say(self._left())
-            case Command.SLOWER | Command.FASTER:
-                self._change_pace(command)
-            case Command.RESUME:
-                self._say(self.phrases["not_paused"])
-        return False
-
-    def _stop(self) -> None:
-        """Stop at once and ask whether the pain is worse (CLINICAL.md section 8).
-
-        Worse, or unclear -> stop for today. Not worse -> carry on only on a clear yes.
-        """
-        worse = self._ask_or_stop("WORSE", "worse_question", "worse_rephrase", safety=True)
-        if worse is not Answer.NO:
-            self._say(self.phrases["worse_advice"])
-            raise SessionOver(How.STOPPED)
-        carry_on = self._ask_or_stop("CARRY_ON", "carry_on_question", "carry_on_rephrase")
-        if carry_on is not Answer.YES:
-            self._say(self.phrases["stopping"])
-            raise SessionOver(How.STOPPED)
-        self._say(self.phrases["resumed"])
-
-    def _ask_or_stop(self, qid: str, text: str, rephrase: str, *, safety: bool = False) -> object:
-        question = Question(qid, self.phrases[text], tuple(self.phrases[rephrase]), safety=safety)
-        try:
-            return self.talk.ask(question)
-        except SessionOver as over:
-            if over.how is not How.STOPPED:  # numbness reported: the referral, not a plain stop
-                raise
-            return None
-
-    def _change_pace(self, command: Command) -> None:
-        if self._current.item.exercise.kind is Kind.HOLD:
-            self._say(self.phrases["pace_holds"])
-        changed = self.pace.slower() if command is Command.SLOWER else self.pace.faster()
-        if changed is None:
-            self._say(self.phrases["slowest" if command is Command.SLOWER else "fastest"])
-            return
-        self.pace = changed
-        self._say(self.phrases[command.value].format(cadence=_number(changed.seconds)))
-
     def _left_with_more(self, left: str, more: int) -> str:
         """ "6 seconds left in this hold." plus "Then 2 more." when more holds or sets follow."""
         return f"{left} {self.phrases['left_after'].format(more=more)}" if more else left
@@ -330,15 +254,7 @@ class ExerciseCoach:
         self._instruction = text
         self._say(text)
 
-    def _say(self, text: str) -> None:
-        self.talk.say(text)
-
 
 def _side_words(side: str | None) -> str:
     return side if side in ("left", "right") else "painful"
 
-
-def _number(value: float) -> str:
-    """Seconds as spoken: whole numbers without ".0"."""
-    rounded = round(value, 1)
-    return str(int(rounded)) if rounded == int(rounded) else str(rounded)

@@ -1,4 +1,4 @@
-"""Asking questions and hearing commands over the Speaker and Listener ports.
+"""Asking questions over a Channel (dialogue/channel.py: the speaking and listening).
 
 Implements CLINICAL.md's asking rules: not understood -> re-ask (rephrased) up to 2 more times, then
 the answer is "unclear"; silence is never an answer; an answer to a safety question that the
@@ -10,29 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum, auto
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from voicecoach import data
+from voicecoach.dialogue.channel import Channel
 from voicecoach.dialogue.narrowing import Narrowing, spoken_number
-from voicecoach.dialogue.question import EXPECT, AskingPolicy, Question, QuestionKind
-from voicecoach.dialogue.understanding import Answer, Command, CommandWord, Meaning, normalise, understand, words
-from voicecoach.endings import How, SessionOver
-from voicecoach.events import Answered, Asked, EventSink, Heard, Listening, Said
-from voicecoach.ports import (
-    Clock,
-    DeviceLost,
-    DeviceReturned,
-    Expect,
-    InputClosed,
-    Listener,
-    Sound,
-    Speaker,
-    Utterance,
-    Vocabulary,
-)
-
-if TYPE_CHECKING:
-    from voicecoach.dialogue.device_return import DeviceReturn
+from voicecoach.dialogue.question import EXPECT, AskingPolicy
+from voicecoach.dialogue.understanding import normalise, understand, words
+from voicecoach.domain.answers import Answer, Command, CommandWord, Meaning
+from voicecoach.domain.endings import How, SessionOver
+from voicecoach.domain.questions import Question, QuestionKind
+from voicecoach.events import Answered, Asked
+from voicecoach.ports import DeviceLost, DeviceReturned, Expect, InputClosed, Listener, Utterance, Vocabulary
 
 
 class _Again(Enum):
@@ -42,10 +31,9 @@ class _Again(Enum):
 
 
 _AGAIN = _Again.AGAIN
-__all__ = ["AskingPolicy", "Conversation", "Question", "QuestionKind"]  # the question types live in question.py
+__all__ = ["AskingPolicy", "Conversation"]  # the asking policy lives in question.py
 
 
-_COMMANDS_ONLY = Expect.of(Vocabulary.COMMANDS, background=True)
 _PAUSED = Expect.of(Vocabulary.READY, Vocabulary.COMMANDS)
 """While paused: "resume" or "ready" carries on (a plain "yes" does not: it may be an echo or a guess)."""
 
@@ -56,59 +44,13 @@ def _says_ready(utterance: Utterance, meaning: Meaning | None) -> bool:
 
 
 @dataclass
-class Conversation:
-    """The coach's mouth and ears: every line said and heard also becomes an event."""
+class Conversation(Channel):
+    """The asking policy over a Channel: questions, re-asks, confirmation, the keyboard, pauses."""
 
-    speaker: Speaker
-    listener: Listener
-    clock: Clock
-    emit: EventSink
     policy: AskingPolicy = field(default_factory=AskingPolicy)
     keyboard: Listener | None = None
     """Voice mode: where a safety question that stays unclear is finally answered by typing."""
     phrases: dict[str, Any] = field(default_factory=lambda: data.load("phrases")["asking"])
-    device_return: DeviceReturn | None = None
-    """Voice mode: a lost device is waited for and the person offered to carry on (None: a loss ends
-    the session)."""
-    _lost: DeviceLost | None = field(default=None, init=False)
-    """A device lost while a count or cue was queued: dealt with at the next listen."""
-    _returned: float | None = field(default=None, init=False)
-    """A device came back during a sentence: the next background listen restarts what was under way."""
-
-    def say(self, text: str) -> None:
-        """Say a sentence (again, after a lost speaker came back and the person chose to carry on)."""
-        self.emit(Said(text=text))
-        while True:
-            try:
-                self.speaker.say(text)
-                return
-            except DeviceLost as lost:
-                try:
-                    self._recover(lost)
-                except DeviceReturned as back:
-                    self._returned = back.away_seconds
-                    self.emit(Said(text=text))
-
-    def say_at(self, deadline: float, text: str) -> None:
-        """Say a short cue at a deadline: the sound is scheduled first, then the sinks are told."""
-        try:
-            self.speaker.say_at(deadline, text)
-        except DeviceLost as lost:
-            self._defer(lost)
-        self.emit(Said(text=text))
-
-    def cue(self, sound: Sound, deadline: float | None = None) -> None:
-        """Play a cue sound (now, or at a deadline)."""
-        try:
-            self.speaker.cue(sound, deadline)
-        except DeviceLost as lost:
-            self._defer(lost)
-
-    def _defer(self, lost: DeviceLost) -> None:
-        """A count or cue could not be queued: the coach goes on to listen, where the loss is dealt with."""
-        if self.device_return is None:
-            raise lost
-        self._lost = self._lost or lost
 
     def _recover(self, lost: DeviceLost) -> NoReturn:
         """Wait for the device (raises DeviceReturned, SessionOver or DeviceLost); without a way to wait,
@@ -116,19 +58,6 @@ class Conversation:
         if self.device_return is None:
             raise lost
         self.device_return.recover(self, lost)
-
-    def hush(self) -> None:
-        """Fall silent at once: what plays and what is queued (a count) is cut."""
-        self.speaker.hush()
-
-    @property
-    def lead(self) -> float:
-        """How long before a deadline the speaker must be given a count or a cue."""
-        try:
-            return self.speaker.lead_seconds
-        except DeviceLost as lost:  # dealt with at the next listen, which comes at once
-            self._defer(lost)
-            return 0.0
 
     def ask(self, question: Question) -> Answer | int | None:
         """Ask until understood or out of attempts; returns the answer (None: no number given)."""
@@ -170,28 +99,6 @@ class Conversation:
         check = self.phrases["narrow_confirm"].format(n=narrowing.value)
         return narrowing.value if self._confirmed(question, narrowing.value, check) else None
 
-    def hear_command(self, until: float) -> CommandWord | None:
-        """Listen for a command until the deadline; None when it passes with no command.
-
-        Always with a deadline: listening in the background (answers kept for the next question) with
-        no end would wait for ever on a line that is not a command (the pause hang of issue 13).
-        Raises DeviceReturned when a lost device came back and the person chose to carry on: the hold,
-        repetition or rest under way starts again where it was.
-        """
-        if self._returned is not None:
-            away, self._returned = self._returned, None
-            raise DeviceReturned(away)
-        while True:
-            heard = self._listen(_COMMANDS_ONLY, until)
-            if heard is None:
-                return None
-            utterance, meaning = heard
-            self._heard(utterance, accepted=isinstance(meaning, CommandWord))
-            if isinstance(meaning, CommandWord):
-                return meaning
-            if not utterance.rejected:
-                self.say(data.load("phrases")["exercise"]["not_a_command"])
-
     def _reply(self, question: Question) -> Answer | int | _Again | None:
         """One reply: a fitting meaning, None (not understood or silence), or _AGAIN (ask again)."""
         expect = EXPECT[question.kind]
@@ -206,7 +113,7 @@ class Conversation:
             return None
         utterance, meaning = heard
         answer = self._fitting(question, meaning)
-        self._heard(utterance, accepted=answer is not None or isinstance(meaning, CommandWord))
+        self._heard(utterance, meaning, accepted=answer is not None or isinstance(meaning, CommandWord))
         if isinstance(meaning, CommandWord):
             return self._question_command(question, meaning)
         if answer is not None and question.confirms_unsure and self._unsure(utterance):
@@ -256,7 +163,7 @@ class Conversation:
             if heard is None:
                 continue
             utterance, meaning = heard
-            self._heard(utterance, accepted=meaning is Answer.READY)
+            self._heard(utterance, meaning, accepted=meaning is Answer.READY)
             if meaning is Answer.READY:
                 self.emit(Answered(id="READY", value=Answer.READY.value))
                 return
@@ -286,7 +193,7 @@ class Conversation:
             utterance, meaning = heard
             resumes = _says_ready(utterance, meaning) or (
                 isinstance(meaning, CommandWord) and meaning.command is Command.RESUME)
-            self._heard(utterance, accepted=resumes or isinstance(meaning, CommandWord))
+            self._heard(utterance, meaning, accepted=resumes or isinstance(meaning, CommandWord))
             if resumes:
                 self.say(talk["resumed"])
                 return self.clock.now() - started
@@ -333,8 +240,9 @@ class Conversation:
             except InputClosed:  # no keyboard after all (stdin closed): the answer stays unclear
                 typed = None
             if typed is not None:
-                answer = self._fitting(question, understand(typed.text, EXPECT[question.kind]))
-                self._heard(typed, accepted=answer is not None)
+                meaning = understand(typed.text, EXPECT[question.kind])
+                answer = self._fitting(question, meaning)
+                self._heard(typed, meaning, accepted=answer is not None)
                 if isinstance(answer, Answer):
                     return answer
         if question.kind is QuestionKind.NUMBER:
@@ -347,24 +255,6 @@ class Conversation:
         self.emit(Answered(id=question.id, value=value.value if isinstance(value, Answer) else value))
         return value
 
-    def _listen(self, expect: Expect, until: float | None) -> tuple[Utterance, Meaning | None] | None:
-        """The next utterance and what it means (None for speech the recogniser rejected)."""
-        if self._lost is not None:
-            lost, self._lost = self._lost, None
-            self._recover(lost)
-        if not expect.background:
-            self.emit(Listening(expect=tuple(sorted(v.value for v in expect.vocabularies))))
-        try:
-            utterance = self.listener.listen(expect, until)
-        except DeviceLost as lost:
-            self._recover(lost)
-        if utterance is None:
-            return None
-        return utterance, None if utterance.rejected else understand(utterance.text, expect)
-
-    def _heard(self, utterance: Utterance, *, accepted: bool) -> None:
-        self.emit(Heard(text=utterance.text, confidence=utterance.confidence, accepted=accepted))
-
     def _not_understood(self, kind: QuestionKind) -> str:
         key = {
             QuestionKind.YES_NO: "not_understood_yes_no",
@@ -373,5 +263,3 @@ class Conversation:
             QuestionKind.CHECK_IN: "not_understood_check_in",
         }[kind]
         return str(self.phrases[key])
-
-

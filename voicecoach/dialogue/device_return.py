@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from voicecoach import data
-from voicecoach.dialogue.understanding import Answer
-from voicecoach.endings import How, SessionOver
+from voicecoach.domain.answers import Answer
+from voicecoach.domain.endings import How, SessionOver
+from voicecoach.domain.questions import Question
 from voicecoach.events import DeviceFault, Said
 from voicecoach.ports import DeviceLost, DeviceReturned, DeviceWatch
 
@@ -63,8 +64,6 @@ class DeviceReturn:
         talk.emit(DeviceFault(state="back", devices=devices))
         back = words["back"].format(devices=names, **{"is": "are" if len(devices) > 1 else "is"})
         self.notify(back)
-        from voicecoach.dialogue.conversation import Question  # noqa: PLC0415 (the two modules use each other)
-
         answer = talk.ask(Question("DEVICE_BACK", back, tuple(words["back_rephrase"])))
         if answer is Answer.YES:
             raise DeviceReturned(talk.clock.now() - started)

@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voicecoach.dialogue.understanding import words
+from voicecoach.thresholds import PAIN_HIGHEST, PAIN_LOWEST
 
 
 @dataclass
 class Narrowing:
     """Halves the range 0-10 with "Is it more than N?" until one number is left (at most 4 questions)."""
 
-    low: int = 0
-    high: int = 10
+    low: int = PAIN_LOWEST
+    high: int = PAIN_HIGHEST
 
     @property
     def done(self) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from voicecoach import data
 from voicecoach.coach.catalogue import exercises
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.domain.answers import Answer
 from voicecoach.history.adherence import Adherence, adherence, local_date
 from voicecoach.history.records import ExerciseRecord, SessionRecord
 from voicecoach.history.report import exercise_done

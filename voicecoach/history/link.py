@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from voicecoach.coach.catalogue import PlanItem
+from voicecoach.coach.catalogue import plan_items
+from voicecoach.domain.doses import PlanItem
 from voicecoach.events import LevelChanged, SinkHolder
 from voicecoach.history.carry_over import carried_over
 from voicecoach.history.progression import progress
@@ -15,9 +16,11 @@ from voicecoach.history.quick_return import quick_return
 from voicecoach.history.recorder import Recorder
 from voicecoach.history.records import SessionRecord
 from voicecoach.history.store import HistoryStore, WallClock, utc_now
-from voicecoach.session import Progression
 from voicecoach.triage.decision import TriageResult
 from voicecoach.triage.guards import TriageContext
+
+Adjusted = tuple[tuple[PlanItem, ...], tuple[LevelChanged, ...]]
+"""Today's plan after the progression, and the level changes to announce."""
 
 
 @dataclass
@@ -25,7 +28,8 @@ class HistoryLink:
     """A session's tie to the history; ``detached()`` for a session that neither reads nor keeps any."""
 
     context: TriageContext
-    progression: Progression | None = None
+    progression: Callable[[TriageResult], Adjusted] | None = None
+    """Today's plan from the triage's and the history (the session's ``Progression``)."""
     recorder: Recorder | None = None
 
     @classmethod
@@ -64,7 +68,7 @@ def attach(folder: Path, command: str, *, mode: str, wall_clock: WallClock | Non
     )
 
 
-def _progression(past: list[SessionRecord]) -> Progression:
-    def adjust(result: TriageResult) -> tuple[tuple[PlanItem, ...], tuple[LevelChanged, ...]]:
-        return progress(result.plan, result.outcome, past)
+def _progression(past: list[SessionRecord]) -> Callable[[TriageResult], Adjusted]:
+    def adjust(result: TriageResult) -> Adjusted:
+        return progress(plan_items(result.plan), result.outcome, past)
     return adjust

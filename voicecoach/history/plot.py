@@ -12,6 +12,7 @@ from typing import Any
 
 from voicecoach.history.adherence import Adherence, adherence
 from voicecoach.history.records import SessionRecord
+from voicecoach.thresholds import PAIN_RISE_STEP_DOWN
 
 INSTALL_HINT = ("Drawing the plot needs matplotlib, which is missing from this installation: run "
                 "'bash scripts/install.sh' again (or: pip install matplotlib).")
@@ -58,11 +59,12 @@ def draw(sessions: Sequence[SessionRecord], path: Path, today: date | None = Non
 
 
 def _pain(axes: Any, sessions: Sequence[SessionRecord], xs: list[int]) -> None:
-    """Before (grey) and after (black) each session, joined by an arrow: red when pain rose by 2 or more."""
+    """Before (grey) and after (black) each session, joined by an arrow: red when pain rose by the step-down
+    amount (data/pain.toml) or more."""
     for x, s in zip(xs, sessions, strict=True):
         if s.pain_before is not None and s.pain_after is not None:
             change = s.pain_after - s.pain_before
-            colour = "#d62728" if change >= 2 else "#2ca02c" if change < 0 else "#999999"
+            colour = "#d62728" if change >= PAIN_RISE_STEP_DOWN else "#2ca02c" if change < 0 else "#999999"
             if change:
                 axes.annotate("", xy=(x, s.pain_after), xytext=(x, s.pain_before),
                               arrowprops={"arrowstyle": "->", "color": colour, "lw": 2})

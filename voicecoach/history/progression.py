@@ -12,10 +12,10 @@ from functools import cache
 from typing import Any
 
 from voicecoach import data
-from voicecoach.coach.catalogue import Dose, Exercise, Kind, PlanItem
+from voicecoach.domain.doses import Dose, Exercise, Kind, PlanItem
 from voicecoach.events import LevelChanged
 from voicecoach.history.records import ExerciseRecord, SessionRecord
-from voicecoach.session import PAIN_RISE_STEP_DOWN
+from voicecoach.thresholds import PAIN_RISE_STEP_DOWN
 
 
 @dataclass(frozen=True)

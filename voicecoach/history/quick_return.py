@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from voicecoach import data
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.domain.answers import Answer
 from voicecoach.history.records import SessionRecord
-from voicecoach.session import PAIN_RISE_STEP_DOWN
+from voicecoach.thresholds import PAIN_RISE_STEP_DOWN
 from voicecoach.triage.decision import RED_FLAG_ORDER
 from voicecoach.triage.guards import GUARDS, CarriedTriage, TriageContext
 from voicecoach.triage.questions import questions

@@ -9,37 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
-from voicecoach.events import (
-    Answered,
-    CommandHeard,
-    Count,
-    Event,
-    ExerciseDone,
-    ExerciseStarted,
-    HoldDone,
-    LevelChanged,
-    OutcomeReached,
-    PainScore,
-    PlanMade,
-    SessionEnd,
-    SetDone,
-)
+from voicecoach.events import Answered, Event, OutcomeReached, PainScore, SessionEnd
 from voicecoach.history.liveness import ProcessId
-from voicecoach.history.records import INTERRUPTED, ExerciseRecord
+from voicecoach.history.records import INTERRUPTED
 from voicecoach.history.store import HistoryStore, explain
-
-
-class _Row:
-    """An exercise row being written: its id and what it holds so far."""
-
-    def __init__(self, row_id: int, record: ExerciseRecord) -> None:
-        self.id = row_id
-        self.record = record
-        self.counting: tuple[str | None, int, int] | None = None
-        """The repetition being counted (side, set, number), not yet done."""
+from voicecoach.record import Tally, step
 
 
 class Recorder:
@@ -55,8 +31,10 @@ class Recorder:
         self.session_id: int | None = None
         self.ended = False
         self.failed = False
-        self._rows: list[_Row] = []
-        self._current: _Row | None = None
+        self.tally = Tally()
+        """The session record as far as it has been written (the one fold of the events)."""
+        self._rows: list[int] = []
+        """The store's row id of each exercise in ``tally.exercises``."""
 
     def __call__(self, event: Event) -> None:
         """Record one event (a failure to write is reported once, then recording stops)."""
@@ -83,77 +61,19 @@ class Recorder:
     def _record(self, event: Event) -> None:
         if self.session_id is None:
             self.session_id = self.store.begin(self.command, self.mode, self.process)
-        sid = self.session_id
+        sid, before = self.session_id, self.tally
+        self.tally = step(before, event)
         match event:
             case Answered():
                 self.store.answer(sid, event.id, event.value, event.t)
             case OutcomeReached():
-                self.store.outcome(sid, event.outcome, event.side, event.flags, event.advice)
+                self.store.outcome(sid, event.outcome.value, event.side, event.flags, event.advice)
             case PainScore():
                 self.store.pain(sid, event.when, event.value)
-            case PlanMade():
-                for item in event.items:
-                    self._add(_planned(item))
-            case LevelChanged():
-                row = self._find(event.exercise, "planned")
-                if row is not None:
-                    self._save(row, change=event.direction, change_from=event.from_level)
-            case ExerciseStarted():
-                self._started(event)
-            case Count(rep=int(rep)) if self._current is not None:
-                # A repetition is done when the next one is counted (a resumed one is counted again).
-                key = (event.side, event.set, rep)
-                if self._current.counting not in (None, key):
-                    self._rep_done(self._current)
-                self._current.counting = key
-            case HoldDone() if self._current is not None:
-                record = self._current.record
-                self._save(self._current, holds_done=record.holds_done + 1,
-                           hold_durations=(*record.hold_durations, event.held_seconds))
-            case SetDone() if self._current is not None:
-                if self._current.counting is not None:
-                    self._rep_done(self._current)
-                self._save(self._current, sets_done=self._current.record.sets_done + 1)
-            case CommandHeard() if self._current is not None:
-                self._save(self._current, commands=(*self._current.record.commands, event.name))
-            case ExerciseDone() if self._current is not None:
-                self._save(self._current, status=event.status)
-                self._current = None
-            case SessionEnd():
-                self._end(event.how, event.exit_code)
-
-    def _started(self, event: ExerciseStarted) -> None:
-        row = self._find(event.exercise, "planned")
-        if row is None:  # no plan event came first: record the exercise as it began
-            row = self._add(_planned({"exercise": event.exercise, "side": event.side, "dose": event.dose,
-                                      "gentle": event.dose.get("level") == "gentle"}))
-        self._current = row
-        self._save(row, status="started")
-
-    def _rep_done(self, row: _Row) -> None:
-        row.counting = None
-        self._save(row, reps_done=row.record.reps_done + 1)
-
-    def _add(self, record: ExerciseRecord) -> _Row:
-        assert self.session_id is not None
-        row = _Row(self.store.add_exercise(self.session_id, len(self._rows), record), record)
-        self._rows.append(row)
-        return row
-
-    def _find(self, exercise: str, status: str) -> _Row | None:
-        return next((r for r in self._rows if r.record.exercise == exercise and r.record.status == status), None)
-
-    def _save(self, row: _Row, **changes: Any) -> None:
-        assert self.session_id is not None
-        row.record = replace(row.record, **changes)
-        self.store.save_exercise(self.session_id, row.id, row.record)
-
-
-def _planned(item: dict[str, Any]) -> ExerciseRecord:
-    """A plan item's dict (PlanItem.to_dict) as a planned exercise record."""
-    dose = item["dose"]
-    return ExerciseRecord(
-        exercise=item["exercise"], side=item.get("side"), level=dose["level"], gentle=bool(item.get("gentle")),
-        hold_seconds=dose.get("hold_seconds"), reps=dose["reps"], sets=dose["sets"],
-        per_side=bool(dose.get("per_side")), status="planned",
-    )
+        for index, record in enumerate(self.tally.exercises):
+            if index == len(self._rows):
+                self._rows.append(self.store.add_exercise(sid, index, record))
+            elif record != before.exercises[index]:
+                self.store.save_exercise(sid, self._rows[index], record)
+        if isinstance(event, SessionEnd):
+            self._end(event.how.value, event.exit_code)

@@ -37,11 +37,29 @@ class ExerciseRecord:
     """How the progression changed it for this session: up, down, lowest; None: unchanged."""
     change_from: str | None = None
     """The level it would have had without the change."""
+    name: str = field(default="", compare=False)
+    """The exercise's name as the plan gave it (for ``--json``; the history keeps the id)."""
 
     @property
     def seconds_held(self) -> float:
         """Total time under load of its holds."""
         return sum(self.hold_durations)
+
+    def to_report_dict(self) -> dict[str, Any]:
+        """The exercise as the session's ``--json`` summary has always written it."""
+        return {
+            "exercise": self.exercise,
+            "name": self.name,
+            "side": self.side,
+            "planned": {"level": self.level, "hold_seconds": self.hold_seconds, "reps": self.reps, "sets": self.sets,
+                        "per_side": self.per_side},
+            "status": self.status,
+            "holds_done": self.holds_done,
+            "reps_done": self.reps_done,
+            "sets_done": self.sets_done,
+            "hold_seconds": [round(d, 2) for d in self.hold_durations],
+            "commands": list(self.commands),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""

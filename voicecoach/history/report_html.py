@@ -15,6 +15,7 @@ from voicecoach.history import svg
 from voicecoach.history.adherence import Adherence
 from voicecoach.history.clinician import ClinicianReport, done_against_planned
 from voicecoach.history.records import SessionRecord
+from voicecoach.thresholds import PAIN_RISE_STEP_DOWN
 
 CSS = """
 @page { margin: 10mm 11mm; }
@@ -123,10 +124,11 @@ def _red_flags(report: ClinicianReport) -> str:
 
 def _pain(report: ClinicianReport) -> str:
     scored = [s for s in report.sessions if s.pain_before is not None or s.pain_after is not None]
-    rose = [s for s in scored if (s.pain_change or 0) >= 2]
+    rose = [s for s in scored if (s.pain_change or 0) >= PAIN_RISE_STEP_DOWN]
     summary = f"{len(scored)} session(s) with a pain score (0 = none, 10 = worst imaginable)."
     if rose:
-        summary += f" Pain rose by 2 or more in {len(rose)}: " + ", ".join(_when(s.started_at) for s in rose) + "."
+        when = ", ".join(_when(s.started_at) for s in rose)
+        summary += f" Pain rose by {PAIN_RISE_STEP_DOWN} or more in {len(rose)}: {when}."
     return (f'<section id="pain"><h2>Pain before and after each session</h2><p>{escape(summary)}</p>'
             f"{svg.pain_chart(report.sessions)}</section>")
 

@@ -10,6 +10,7 @@ from html import escape
 
 from voicecoach.history.adherence import Adherence
 from voicecoach.history.records import SessionRecord
+from voicecoach.thresholds import PAIN_RISE_STEP_DOWN
 
 RISE = "#c0392b"
 FALL = "#1e7b34"
@@ -63,7 +64,7 @@ def pain_chart(sessions: Sequence[SessionRecord], width: int = 760, height: int 
             parts.append(_text(x, top + 10, "referred" if s.how == "referred" else "no exercises", 8, fill=RISE))
         if s.pain_before is not None and s.pain_after is not None and s.pain_before != s.pain_after:
             rose = s.pain_after > s.pain_before
-            colour = RISE if s.pain_after - s.pain_before >= 2 else FALL if not rose else SAME
+            colour = RISE if s.pain_after - s.pain_before >= PAIN_RISE_STEP_DOWN else FALL if not rose else SAME
             marker = "arrow-rise" if colour == RISE else "arrow-fall" if colour == FALL else ""
             y1, y2 = y_of(s.pain_before), y_of(s.pain_after)
             shorten = 5 if y2 > y1 else -5
@@ -93,7 +94,8 @@ def pain_chart(sessions: Sequence[SessionRecord], width: int = 760, height: int 
               f'<circle cx="{left + 66}" cy="{legend_y - 3}" r="4" fill="{AFTER}"/>',
               _text(left + 74, legend_y, "after", 9, "start", "#333"),
               f'<line x1="{left + 118}" x2="{left + 140}" y1="{legend_y - 3}" y2="{legend_y - 3}" stroke="{RISE}" '
-              'stroke-width="2.5"/>', _text(left + 146, legend_y, "pain rose by 2 or more", 9, "start", "#333"),
+              'stroke-width="2.5"/>',
+              _text(left + 146, legend_y, f"pain rose by {PAIN_RISE_STEP_DOWN} or more", 9, "start", "#333"),
               f'<line x1="{left + 276}" x2="{left + 298}" y1="{legend_y - 3}" y2="{legend_y - 3}" stroke="{FALL}" '
               'stroke-width="2.5"/>', _text(left + 304, legend_y, "pain fell", 9, "start", "#333"),
               "</svg>"]

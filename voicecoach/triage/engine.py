@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from voicecoach.dialogue.understanding import Answer
+from voicecoach.domain.answers import Answer
 from voicecoach.triage.decision import (
     ACT_NOW,
     RED_FLAG_ORDER,

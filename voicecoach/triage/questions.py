@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from voicecoach import data
-from voicecoach.dialogue.conversation import Question, QuestionKind
+from voicecoach.domain.questions import Question, QuestionKind
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from voicecoach.dialogue.understanding import Answer, understand
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import Answer
 from voicecoach.ports import Expect, Speaker, Vocabulary
 from voicecoach.voice.listener import VoiceListener
 from voicecoach.voice.microphone import Capture

@@ -18,14 +18,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from voicecoach.ports import DeviceLost, Expect, Utterance
+from voicecoach.settings import DEFAULT_RECOGNISER, RECOGNISERS
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import SpeechRecogniser
 from voicecoach.voice.pcm import Clip
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("moonshine", "pocketsphinx")
-DEFAULT_ENGINE = "moonshine"
+ENGINES = RECOGNISERS
+DEFAULT_ENGINE = DEFAULT_RECOGNISER
 POCKETSPHINX_ENV = "VOICECOACH_POCKETSPHINX_DIR"
 """A folder holding pocketsphinx's en-us/ and cmudict-en-us.dict, instead of the bundled model."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+from voicecoach.settings import DEFAULT_RATE_WPM, DEFAULT_VOICE
 from voicecoach.voice.pcm import Clip, read_wav
 
 
@@ -25,7 +26,8 @@ def espeak_path() -> str:
     return path
 
 
-def espeak(text: str, voice: str = "en-us", rate: int = 150, pitch: int = 50, amplitude: int = 100) -> Clip:
+def espeak(text: str, voice: str = DEFAULT_VOICE, rate: int = DEFAULT_RATE_WPM, pitch: int = 50,
+           amplitude: int = 100) -> Clip:
     """Synthesise ``text`` with the espeak-ng command line (22050 Hz mono).
 
     ``voice`` may carry a variant (``en-us+f3``, ``en+klatt``); ``rate`` is words per minute.

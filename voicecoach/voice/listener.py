@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from voicecoach.ports import Expect, Utterance, Vocabulary
+from voicecoach.ports import Clock, Expect, Utterance, Vocabulary
 from voicecoach.voice.errors import MicrophoneLost
 from voicecoach.voice.microphone import Back, Capture, Lost
 from voicecoach.voice.pcm import Clip
@@ -30,14 +30,8 @@ class SpeechRecogniser(Protocol):
         """Decode ``audio`` against the words ``expect`` allows; reject what is outside them."""
 
 
-class RealClock(Protocol):
-    """The coach clock, able to say how many real seconds remain until a deadline."""
-
-    def now(self) -> float: ...
-
-    def real_seconds_until(self, deadline: float | None) -> float | None: ...
-
-
+TOO_LONG_REASON = "too long for an answer (a sentence, or steady noise)"
+"""Why an utterance longer than the segmenter allows is rejected without decoding."""
 LOST_MESSAGE = "The microphone stopped working ({reason})."
 
 
@@ -48,7 +42,7 @@ class VoiceListener:
         self,
         capture: Capture,
         recogniser: SpeechRecogniser,
-        clock: RealClock,
+        clock: Clock,
         *,
         echo_share: float = 0.6,
         now: Callable[[], float] = time.monotonic,
@@ -104,7 +98,7 @@ class VoiceListener:
                 continue
             self.last_speech_dbfs = item.level_dbfs
             if item.too_long:  # a sentence or steady noise: not an answer
-                return Utterance(text="", confidence=0.0, rejected=True)
+                return Utterance(text="", confidence=0.0, rejected=True, reason=TOO_LONG_REASON)
             utterance = self.speculation.recognise(item, expect)
             log.debug("  recognised %r confidence %s rejected %s", utterance.text, utterance.confidence,
                       utterance.rejected)

@@ -141,7 +141,8 @@ def _floats(clip: Clip) -> Floats:
 
 
 def _utterance(verdict: Verdict) -> Utterance:
-    return Utterance(text=verdict.text, confidence=verdict.confidence, rejected=verdict.rejected)
+    return Utterance(text=verdict.text, confidence=verdict.confidence, rejected=verdict.rejected,
+                     reason=verdict.reason if verdict.rejected else None)
 
 
 def _ms(started: float) -> float:

@@ -248,7 +248,9 @@ class DeviceSink:
     def close(self) -> None:
         """See Sink."""
         self._running = False
-        self._thread.join(1.0)
+        self._thread.join(5.0)
+        if self._thread.is_alive():  # the writer is stuck in a stalled device: terminating PortAudio under it
+            return  # would crash the process (seen as a segfault under load), so it is left to the exit
         try:
             self._stream.stop_stream()
             self._stream.close()

@@ -195,9 +195,13 @@ class Recogniser:
 
 def _decide(first: Hearing, evidence: Evidence) -> Utterance:
     if first.garbage or not first.text:
-        return Utterance(text=first.text, confidence=0.0, rejected=True)
+        reason = "outside the expected words" if first.garbage else "no words decoded"
+        return Utterance(text=first.text, confidence=0.0, rejected=True, reason=reason)
     score = confidence_of(evidence)
-    return Utterance(text=first.text, confidence=score, rejected=score <= 0.0)
+    if score <= 0.0:
+        return Utterance(text=first.text, confidence=score, rejected=True,
+                         reason=f"{evidence.speech_seconds_outside:.1f} s of speech outside the expected words")
+    return Utterance(text=first.text, confidence=score)
 
 
 def _same_meaning(other: Hearing, first: Hearing, expect: Expect) -> bool:

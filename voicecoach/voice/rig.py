@@ -7,32 +7,20 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from voicecoach.ports import Clock
+from voicecoach.settings import VoiceConfig
 from voicecoach.voice.device_watch import VoiceDeviceWatch
 from voicecoach.voice.devices import choose, list_devices
 from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.engines import open_recogniser
 from voicecoach.voice.errors import VoiceError
-from voicecoach.voice.listener import RealClock, SpeechRecogniser, VoiceListener
+from voicecoach.voice.listener import SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, FrameSource, Microphone
 from voicecoach.voice.playback import DeviceSink, Sink
 from voicecoach.voice.segmenter import SegmenterSettings
 from voicecoach.voice.speaker import VoiceSpeaker, build_speaker
 from voicecoach.voice.speculation import EARLY_SECONDS
 from voicecoach.voice.spotter import SecondOpinion, SpeakerAwareSpotter, StopSpotter
-
-
-@dataclass(frozen=True)
-class VoiceOptions:
-    """What the command line chose for voice mode."""
-
-    mic: str | None = None
-    """A device number or part of a name (``voicecoach devices``); None for the default."""
-    speaker: str | None = None
-    voice: str = "en-us"
-    rate: int = 150
-    volume: float = 1.0
-    recogniser: str = "moonshine"
-    """The speech recogniser: moonshine (default) or pocketsphinx."""
 
 
 @dataclass
@@ -57,9 +45,9 @@ class VoiceRig:
 
 
 def open_voice(
-    options: VoiceOptions,
+    options: VoiceConfig,
     to_player: Callable[[float], float],
-    clock: RealClock,
+    clock: Clock,
     *,
     recogniser: SpeechRecogniser | None = None,
     warn: Callable[[str], None] = lambda message: None,

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from voicecoach.ports import Sound
+from voicecoach.settings import DEFAULT_RATE_WPM, DEFAULT_VOICE, DEFAULT_VOLUME
 from voicecoach.voice.clips import ClipCache, coach_texts
 from voicecoach.voice.cues import load_cues
 from voicecoach.voice.pcm import Clip
 from voicecoach.voice.playback import DeviceSink, Player
 from voicecoach.voice.playback_log import PlaybackLog
-from voicecoach.voice.synthesis import DEFAULT_RATE, DEFAULT_VOICE, LEAD_IN, Pyttsx3Synthesiser
+from voicecoach.voice.synthesis import LEAD_IN, Pyttsx3Synthesiser
 
 MARGIN = 0.12
 """Seconds beyond the device latency by which a count is handed over early (thread wake-up, a cache miss)."""
@@ -82,7 +83,7 @@ class VoiceSpeaker:
         return known[1]
 
 
-def build_speaker(voice: str = DEFAULT_VOICE, rate: int = DEFAULT_RATE, volume: float = 1.0, *,
+def build_speaker(voice: str = DEFAULT_VOICE, rate: int = DEFAULT_RATE_WPM, volume: float = DEFAULT_VOLUME, *,
                   to_player: Callable[[float], float] = lambda t: t, cache_dir: Path | None = None,
                   device: int | None = None, prepare: bool = True) -> VoiceSpeaker:
     """The coach's voice on the default sound device, clips prepared in the background.

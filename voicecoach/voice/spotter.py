@@ -16,7 +16,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from voicecoach.dialogue.understanding import Command, CommandWord, understand
+from voicecoach.dialogue.understanding import understand
+from voicecoach.domain.answers import Command, CommandWord
 from voicecoach.ports import Expect, Utterance, Vocabulary
 from voicecoach.voice.pcm import Clip, Samples
 

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from voicecoach.settings import DEFAULT_RATE_WPM, DEFAULT_VOICE, RATE_RANGE_WPM
 from voicecoach.voice.errors import SpeechUnavailable, UnknownVoice
 from voicecoach.voice.espeak import EspeakMissing, espeak
 from voicecoach.voice.pcm import Clip, read_wav
@@ -34,10 +35,6 @@ from voicecoach.voice.quiet import captured_fd2, no_save_notices
 
 log = logging.getLogger(__name__)
 
-RATE_RANGE = (80, 450)
-"""Words per minute espeak-ng accepts."""
-DEFAULT_VOICE = "en-us"
-DEFAULT_RATE = 150
 LEAD_IN = 0.02
 """Seconds of quiet kept before the first sound of every speech clip: the onset is exactly here."""
 TAIL = 0.06
@@ -99,7 +96,7 @@ def tidy(clip: Clip, lead_in: float = LEAD_IN, tail: float = TAIL) -> Clip:
 
 def check_rate(rate: int) -> int:
     """The rate, or ValueError when espeak-ng cannot speak at it."""
-    low, high = RATE_RANGE
+    low, high = RATE_RANGE_WPM
     if not low <= rate <= high:
         raise ValueError(f"rate must be {low} to {high} words per minute, not {rate}")
     return rate
@@ -108,7 +105,7 @@ def check_rate(rate: int) -> int:
 class EspeakSynthesiser:
     """The espeak-ng command line (a process per clip, ~6 ms a word)."""
 
-    def __init__(self, voice: str = DEFAULT_VOICE, rate: int = DEFAULT_RATE) -> None:
+    def __init__(self, voice: str = DEFAULT_VOICE, rate: int = DEFAULT_RATE_WPM) -> None:
         self.voice, self.rate = voice, check_rate(rate)
 
     @property
@@ -179,7 +176,7 @@ class Pyttsx3Synthesiser:
     is logged once per synthesiser (a warning on the ``voicecoach.voice.synthesis`` logger).
     """
 
-    def __init__(self, voice: str = DEFAULT_VOICE, rate: int = DEFAULT_RATE, *, check_voice: bool = True) -> None:
+    def __init__(self, voice: str = DEFAULT_VOICE, rate: int = DEFAULT_RATE_WPM, *, check_voice: bool = True) -> None:
         self.voice = resolve_voice(voice) if check_voice else voice
         self.rate = check_rate(rate)
         self.fallback = EspeakSynthesiser(self.voice, self.rate)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from voicecoach.cli_options import data_dir_option, data_folder, fail
+from voicecoach.cli.options import data_dir_option, data_folder, fail
 from voicecoach.history import view as history_view
 from voicecoach.history.adherence import load_rhythm
 from voicecoach.history.store import HistoryError, utc_now
@@ -68,7 +68,7 @@ def remind_on(ctx: click.Context, /, times: str | None, via: str, data_dir: Path
             install.cron_on(chosen, command)
             where = "crontab -l shows the lines"
     except install.RemindError as err:
-        fail(ctx, str(err))
+        fail(str(err))
     click.echo(f"Reminders are on, through {VIA[how]}, at {', '.join(chosen)} ({where}).")
     click.echo("Each says which exercises are still due today. 'voicecoach remind off' removes them.")
 
@@ -87,7 +87,7 @@ def remind_off(ctx: click.Context, /, data_dir: Path | None, **_: Any) -> None:
         files = install.systemd_off()
         lines = install.cron_off()
     except install.RemindError as err:
-        fail(ctx, str(err))
+        fail(str(err))
     notify.forget_pending(data_folder(ctx, data_dir))
     if not files and not lines:
         click.echo("Reminders were not on.")
@@ -109,7 +109,7 @@ def remind_status(ctx: click.Context, /, data_dir: Path | None, **_: Any) -> Non
     try:
         state = install.systemd_state() or install.cron_state()
     except install.RemindError as err:
-        fail(ctx, str(err))
+        fail(str(err))
     if state is None:
         click.echo("Reminders are off. 'voicecoach remind on' turns them on.")
     else:
@@ -143,5 +143,5 @@ def _reminder(ctx: click.Context, data_dir: Path | None) -> Any:
     try:
         sessions = history_view.read(folder, warn=lambda message: click.echo(f"voicecoach: {message}", err=True))
     except HistoryError as err:
-        fail(ctx, str(err))
+        fail(str(err))
     return what_is_due(sessions, utc_now().astimezone().date())

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from voicecoach.cli_options import data_dir_option, data_folder, fail, parse_date
+from voicecoach.cli.options import data_dir_option, data_folder, fail, parse_date
 from voicecoach.history import clinician, report_html
 from voicecoach.history import view as history_view
 from voicecoach.history.pdf import PdfUnavailable, print_pdf
@@ -53,22 +53,22 @@ def report(ctx: click.Context, /, out: Path | None, since: date | None, last: in
     try:
         sessions = history_view.read(folder, warn=lambda message: click.echo(f"voicecoach: {message}", err=True))
     except HistoryError as err:
-        fail(ctx, str(err))
+        fail(str(err))
     summary = clinician.build(sessions, now, since=since, last=last)
     content = report_html.render(summary)
     try:
         _write_private(target, content)
     except OSError as err:
-        fail(ctx, f"Cannot write the report {target}: {err.strerror or err}")
+        fail(f"Cannot write the report {target}: {err.strerror or err}")
     click.echo(f"Report of {len(summary.sessions)} session(s) written to {target}")
     if pdf:
         pdf_path = target.with_suffix(".pdf")
         try:
             print_pdf(content, pdf_path, paper.lower())
         except PdfUnavailable as err:
-            fail(ctx, str(err))
+            fail(str(err))
         except (OSError, TimeoutError) as err:
-            fail(ctx, f"Cannot write the PDF {pdf_path}: {err}")
+            fail(f"Cannot write the PDF {pdf_path}: {err}")
         pdf_path.chmod(0o600)
         click.echo(f"PDF ({paper.upper() if paper.lower() == 'a4' else 'Letter'}) written to {pdf_path}")
 
