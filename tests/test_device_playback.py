@@ -11,9 +11,10 @@ from tests.onsets import nearest, onsets
 from tests.pulse import Pulse, start_pulse
 from tests.recorder import MonitorRecorder
 from voicecoach.voice.clips import ClipCache
+from voicecoach.voice.device_sink import DeviceSink
 from voicecoach.voice.errors import OutputDeviceError
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.playback import DeviceSink, Player
+from voicecoach.voice.playback import Player
 from voicecoach.voice.speaker import VoiceSpeaker
 from voicecoach.voice.synthesis import Pyttsx3Synthesiser
 

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from voicecoach.voice.device_sink import DeviceSink
 from voicecoach.voice.device_watch import VoiceDeviceWatch
 from voicecoach.voice.devices import choose, list_devices
 from voicecoach.voice.echo import EchoJudge
@@ -14,7 +15,7 @@ from voicecoach.voice.engines import open_recogniser
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import RealClock, SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, FrameSource, Microphone
-from voicecoach.voice.playback import DeviceSink, Sink
+from voicecoach.voice.sink import Sink
 from voicecoach.voice.speaker import VoiceSpeaker, build_speaker
 from voicecoach.voice.spotter import SecondOpinion, SpeakerAwareSpotter, StopSpotter
 
