@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,20 +14,29 @@ import numpy as np
 from voicecoach.voice.errors import OutputDeviceError
 from voicecoach.voice.pcm import Samples
 from voicecoach.voice.quiet import quiet_stderr
+from voicecoach.voice.sample_clock import SampleClock
 from voicecoach.voice.sink import RATE
 
 CHUNK = 256
 """Frames per device write (11.6 ms at 22050 Hz)."""
 
 
+@dataclass
+class _Queued:
+    """A clip waiting to be mixed in: placed by time until its first sample is written, then fixed."""
+
+    start: float
+    samples: Samples
+    first: int | None = None
+
+
 class DeviceSink:
     """The sound device through PyAudio: one output stream kept open and fed by a writer thread.
 
-    The writer writes silence when nothing plays, so the device's buffer is always full and the
-    time a sample is heard is known: the sample about to be written is heard ``latency`` seconds
-    after a blocking write returns (PortAudio's output latency, the buffer ahead of the DAC). That
-    estimate, smoothed over writes, maps sample positions to monotonic time, and a clip scheduled at
-    time t is mixed in at the sample heard at t.
+    The writer writes silence when nothing plays, so the device's buffer is always full and the time a
+    sample is heard is known (:class:`SampleClock`, kept from the writes' return times). A clip is
+    queued with its start time and placed at the sample heard then when the writer reaches it, so a
+    late shift of the sound (the device ran dry on a busy machine) found meanwhile moves it too.
     """
 
     def __init__(self, rate: int = RATE, device: int | None = None, *, extra_latency: float = 0.0,
@@ -36,13 +46,14 @@ class DeviceSink:
         self.extra_latency = extra_latency
         """Added to PortAudio's figure: a constant the path adds beyond it (measured, e.g. a sound server's)."""
         self._lock = threading.Lock()
-        self._pending: list[tuple[int, Samples]] = []
+        self._pending: list[_Queued] = []
         self._written = 0
-        self._anchor: tuple[int, float] | None = None
         self._error: OutputDeviceError | None = None
         self._running = True
         self._pa, self._stream = _open_stream(rate, device)
         self.latency = float(self._stream.get_output_latency()) + extra_latency
+        self.samples = SampleClock(rate, self.latency)
+        """Which sample is heard when."""
         self._started = threading.Event()
         self._thread = threading.Thread(target=self._write_loop, name="voicecoach-playback", daemon=True)
         self._thread.start()
@@ -63,7 +74,7 @@ class DeviceSink:
         with self._lock:
             self._raise_error()
             first = max(self._index_of(start), self._written + CHUNK)
-            self._pending.append((first, samples))
+            self._pending.append(_Queued(self._time_of(first), samples))
             return self._time_of(first)
 
     def sleep_until(self, t: float) -> None:
@@ -94,16 +105,10 @@ class DeviceSink:
         self._pa.terminate()
 
     def _time_of(self, index: int) -> float:
-        if self._anchor is None:
-            return self.clock() + self.latency + (index - self._written) / self.rate
-        at_index, at_time = self._anchor
-        return at_time + (index - at_index) / self.rate
+        return self.samples.time_of(index, written=self._written, now=self.clock())
 
     def _index_of(self, t: float) -> int:
-        if self._anchor is None:
-            return self._written + round((t - self.clock() - self.latency) * self.rate)
-        at_index, at_time = self._anchor
-        return at_index + round((t - at_time) * self.rate)
+        return self.samples.index_of(t, written=self._written, now=self.clock())
 
     def _raise_error(self) -> None:
         if self._error is not None:
@@ -123,40 +128,34 @@ class DeviceSink:
             wrote = self.clock()
             with self._lock:
                 self._written += CHUNK
-                self._track(wrote)
+                self.samples.track(self._written, wrote)
             self._started.set()
 
-    def _track(self, wrote: float) -> None:
-        """Update the sample-to-time map: the sample about to be written is heard ``latency`` from now."""
-        measured = wrote + self.latency
-        if self._anchor is None:
-            self._anchor = (self._written, measured)
-            return
-        predicted = self._time_of(self._written)
-        error = measured - predicted
-        if abs(error) > 0.1:  # a stall (underrun, suspend): start the map again
-            self._anchor = (self._written, measured)
-        elif error < 0:  # blocking writes return late, never early: follow the earliest returns
-            self._anchor = (self._written, predicted + 0.2 * error)
-        else:
-            self._anchor = (self._written, predicted + 0.002 * error)
-
     def _mix(self, silence: Samples) -> Samples:
-        """The next chunk: pending clips mixed in at their sample positions."""
+        """The next chunk: pending clips mixed in at their sample positions (a clip not begun yet is
+        placed by its start time now, never over the end of the clip before it)."""
         start, end = self._written, self._written + CHUNK
         if not self._pending:
             return silence
         out = np.zeros(CHUNK, dtype=np.int32)
         keep = []
-        for first, samples in self._pending:
+        floor = start
+        for queued in self._pending:
+            first = queued.first
+            if first is None:
+                first = max(self._index_of(queued.start), floor)
+                if first < end:
+                    queued.first = first
+            floor = max(floor, first + len(queued.samples))
             if first >= end:
-                keep.append((first, samples))
+                keep.append(queued)
                 continue
+            samples = queued.samples
             lo, hi = max(start, first), min(end, first + len(samples))
             if hi > lo:
                 out[lo - start : hi - start] += samples[lo - first : hi - first]
             if first + len(samples) > end:
-                keep.append((first, samples))
+                keep.append(queued)
         self._pending = keep
         return np.clip(out, -32768, 32767).astype(np.int16)
 
