@@ -20,7 +20,7 @@ SPOTTED_CONFIDENCE = 0.7
 """A spotted "stop" is acted on at once: stopping is always safe, and the coach then asks whether the
 pain is worse and whether to carry on, so a false stop costs a question."""
 SPOT_GRACE_SECONDS = 0.3
-MAX_HOLD_SECONDS = 1.5
+MAX_HOLD_SECONDS = 1.0
 """The longest a count is held back past its time while the person's word is undecided (a long
 sentence of theirs, or a noise judged as their voice, must not stop the counting)."""
 HOLD_STEP_SECONDS = 0.02
