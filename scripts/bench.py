@@ -157,6 +157,7 @@ def exercise_run(server: str, folder: Path, bank: RealVoices, args: argparse.Nam
         "rss_max_mib": round(max((s[2] for s in run.samples), default=0) / 1024, 1),
         "answer_to_reply_s": answer_replies(run, words),
         "false_stops": false_stops(run),
+        "counts_held_back": run.stderr.count("past the deadline for the person's word"),  # VOICECOACH_DEBUG=1
         "stderr_tail": run.stderr[-500:] if run.exit_code not in (0,) else "",
     }
 

@@ -118,7 +118,8 @@ CAUGHT_WITHIN = 2.5
 """A stop command acted on this long after the end of the word (or during it) is that word's."""
 
 
-def stop_trials(run: Any, words: list[tuple[str, str, float, float]]) -> list[dict[str, Any]]:
+def stop_trials(run: Any, words: list[tuple[str, str, float, float]], *, within: float = CAUGHT_WITHIN
+                ) -> list[dict[str, Any]]:
     """One row per "stop" the person said over the counting (a run may hold several: each is followed
     by "not worse" and "carry on"): caught or not; from the end of the word to silence at the speaker
     and to the reply's first sound; and how many counts started after the word ended."""
@@ -134,12 +135,12 @@ def stop_trials(run: Any, words: list[tuple[str, str, float, float]]) -> list[di
     rows = []
     for label, start, end, source in stops:
         row: dict[str, Any] = {"label": label, "recording": source, "word_end_s": round(end - run.launched, 3),
-                               "caught": any(start <= t <= end + CAUGHT_WITHIN for t in acted)}
+                               "caught": any(start <= t <= end + within for t in acted)}
         question = next((e for t, e in asked if t >= start), None)
         reply = None
         if row["caught"] and question is not None:
             reply = reply_start(run, question["text"], to_monotonic(question, offset))
-        upto = reply if reply is not None else end + CAUGHT_WITHIN
+        upto = reply if reply is not None else end + min(within, CAUGHT_WITHIN)
         row["counts_after_word"] = sum(1 for due in counts if end < due < upto and any(
             abs(x - due) <= COUNT_WINDOW for x in found))
         if reply is not None:
@@ -153,6 +154,7 @@ def stop_trials(run: Any, words: list[tuple[str, str, float, float]]) -> list[di
 
 
 def stop_trial(run: Any, words: list[tuple[str, str, float, float]]) -> dict[str, Any]:
-    """The one stop of a run (see :func:`stop_trials`)."""
-    rows = stop_trials(run, words)
+    """The one stop of a run (see :func:`stop_trials`): caught whenever the coach acted on it after the
+    word began (over a sentence, it acts once the sentence has been said)."""
+    rows = stop_trials(run, words, within=float("inf"))
     return rows[0] if rows else {"caught": False, "error": "the stop was not found in the room's recording"}
