@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import random
@@ -43,6 +44,7 @@ from scripts.bench_analysis import (  # noqa: E402
     cpu_share,
     locate_words,
     stop_trial,
+    stop_trials,
     to_monotonic,
 )
 from tests.pulse import WARM_UP, start_pulse  # noqa: E402
@@ -56,6 +58,8 @@ EXERCISE = "E2"
 ANSWERS = {"PAIN_BEFORE": "three", "WORSE": "no", "CARRY_ON": "no", "PAIN_AFTER": "two"}
 RESUME = {"Paused": "resume", "Still paused": "resume"}
 """An answer heard as "wait" or "pause" pauses the coach: the person then says resume."""
+STOPS_PER_RUN = 5
+"""Stops said in one run of the coach (each followed by "not worse" and "carry on")."""
 RUN_TIMEOUT = 300.0
 IDLE_WAIT = 6.0
 """Seconds the person waits before answering the first pain question: the coach listens, idle."""
@@ -79,11 +83,12 @@ class Run:
 
 
 def run_coach(server: str, workdir: Path, args: list[str], bank: RealVoices, *, commands: dict[Any, Any] | None = None,
-              delays: dict[str, float] | None = None, busy: bool = False) -> Run:
+              delays: dict[str, float] | None = None, busy: bool = False, answers: dict[str, str] | None = None
+              ) -> Run:
     """Run the coach once by voice with the simulated person; record the speaker and the room."""
     workdir.mkdir(parents=True)
     transcript = workdir / "transcript.jsonl"
-    user = SimulatedUser(transcript, dict(ANSWERS), workdir, bank=bank, commands=commands or {},
+    user = SimulatedUser(transcript, {**ANSWERS, **(answers or {})}, workdir, bank=bank, commands=commands or {},
                          delays=delays or {}, default="yes", after_said=dict(RESUME))
     speaker, room = MonitorRecorder("speaker.monitor", 22050), MonitorRecorder("room.monitor", 16000)
     burner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
@@ -152,6 +157,7 @@ def exercise_run(server: str, folder: Path, bank: RealVoices, args: argparse.Nam
         "rss_max_mib": round(max((s[2] for s in run.samples), default=0) / 1024, 1),
         "answer_to_reply_s": answer_replies(run, words),
         "false_stops": false_stops(run),
+        "counts_held_back": run.stderr.count("past the deadline for the person's word"),  # VOICECOACH_DEBUG=1
         "stderr_tail": run.stderr[-500:] if run.exit_code not in (0,) else "",
     }
 
@@ -164,27 +170,54 @@ def _first_onset_after(run: Run, t: float) -> float | None:
 
 
 def stop_runs(server: str, folder: Path, bank: RealVoices, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """"stop" at random moments of a hold, one run each: caught or not, and how soon all went quiet."""
+    """"stop" at random moments of a hold (in a gap, over a count), several in a run: each is followed by
+    "not worse" and "carry on", and the hold goes on; then "stop" over a sentence, one run each."""
     rng = random.Random(args.seed)
-    places = ["gap", "over count", "sentence"]
-    rows = []
-    for i in range(args.stops):
-        where = places[i % len(places)]
-        hold = 8
-        if where == "gap":
-            n, after = rng.randint(2, hold - 2), rng.uniform(0.55, 0.75)
-        elif where == "over count":
-            n, after = rng.randint(2, hold - 2), rng.uniform(0.9, 1.15)  # over the next count's onset
-        else:
-            n, after = hold, rng.uniform(0.3, 0.9)  # over the release cue and "And lower.", a rest to follow
-        reps = "2" if where == "sentence" else "1"
-        run = run_coach(server, folder / f"stop-{i}", ["exercise", EXERCISE, "--sets", "1", "--reps", reps, "--hold",
-                        str(hold)], bank, commands={(EXERCISE, 1, n): ("stop", after)})
+    rows: list[dict[str, Any]] = []
+    runs = -(-args.stops // STOPS_PER_RUN)
+    for i in range(runs):
+        stops = min(STOPS_PER_RUN, args.stops - i * STOPS_PER_RUN)
+        hold = 2 * stops + 2
+        commands: dict[Any, Any] = {}
+        placed = {}
+        for k in range(stops):
+            where = ("gap", "over count")[(i * STOPS_PER_RUN + k) % 2]
+            n = 2 + 2 * k  # two counts apart: the hold goes on from where it was after "carry on"
+            after = rng.uniform(0.55, 0.75) if where == "gap" else rng.uniform(0.9, 1.15)  # over the next onset
+            commands[(EXERCISE, 1, n)] = ("stop", after)
+            placed[n] = (where, after)
+        run = run_coach(server, folder / f"stops-{i}", ["exercise", EXERCISE, "--sets", "1", "--reps", "1", "--hold",
+                        str(hold)], bank, commands=commands, answers={"CARRY_ON": "yes"})
+        for row in stop_trials(run, locate_words(run)):
+            n = int(row["label"].split(",")[-1].strip(" )"))  # "count ('E2', 1, 4)"
+            where, after = placed[n]
+            row.update({"where": where, "after_count": n, "offset_s": round(after, 3), "run": i,
+                        "exit_code": run.exit_code, "false_stops_in_run": false_stops(run)})
+            rows.append(row)
+            print(f"  stop {len(rows)}/{args.stops}: {row}", flush=True)
+    for i in range(args.sentence_stops):
+        after = rng.uniform(0.3, 0.9)  # over the release cue and "And lower.", a rest to follow
+        run = run_coach(server, folder / f"stop-sentence-{i}", ["exercise", EXERCISE, "--sets", "1", "--reps", "2",
+                        "--hold", "8"], bank, commands={(EXERCISE, 1, 8): ("stop", after)})
         row = stop_trial(run, locate_words(run))
-        row.update({"where": where, "after_count": n, "offset_s": round(after, 3), "exit_code": run.exit_code})
+        row.update({"where": "sentence", "after_count": 8, "offset_s": round(after, 3), "exit_code": run.exit_code})
         rows.append(row)
-        print(f"  stop {i + 1}/{args.stops}: {row}", flush=True)
+        print(f"  stop over a sentence {i + 1}/{args.sentence_stops}: {row}", flush=True)
     return rows
+
+
+def lower_bound(caught: int, trials: int, confidence: float = 0.95) -> float | None:
+    """The one-sided Clopper-Pearson lower bound of the share caught: at least this, with ``confidence``."""
+    if trials == 0:
+        return None
+    if caught == 0:
+        return 0.0
+    lo, hi = 0.0, 1.0
+    for _ in range(60):  # the p at which P(X >= caught | trials, p) = 1 - confidence
+        p = (lo + hi) / 2
+        tail = sum(math.comb(trials, k) * p**k * (1 - p) ** (trials - k) for k in range(caught, trials + 1))
+        lo, hi = (p, hi) if tail < 1 - confidence else (lo, p)
+    return lo
 
 
 def recogniser_bench(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -236,8 +269,16 @@ def summary(quiet: dict[str, Any] | None, busy: dict[str, Any] | None,
     caught_rows = [r for r in stops if r["where"] in ("gap", "over count")]
     caught = sum(1 for r in caught_rows if r["caught"])
     share = round(100 * caught / len(caught_rows)) if caught_rows else None
-    add(f"stop caught in a gap or over a count ({caught}/{len(caught_rows)}, %)", share, ">= 90",
+    speakers = len({str(r.get("recording")).split("__")[-1].rsplit("_", 1)[0] for r in caught_rows})
+    add(f"stop caught in a gap or over a count ({caught}/{len(caught_rows)}, {speakers} speakers, %)", share, ">= 90",
         share is not None and share >= 90)
+    bound = lower_bound(caught, len(caught_rows))
+    add("stop caught, one-sided 95% lower bound (Clopper-Pearson, %)", None if bound is None else round(100 * bound, 1),
+        ">= 90", bound is not None and bound >= 0.9)
+    for where in ("gap", "over count"):
+        part = [r for r in caught_rows if r["where"] == where]
+        add(f"stop caught {'in a gap' if where == 'gap' else 'over a count'}", f"{sum(r['caught'] for r in part)}/"
+            f"{len(part)}", "-", None)
     sentence = [r for r in stops if r["where"] == "sentence"]
     add("stop caught over a sentence", f"{sum(r['caught'] for r in sentence)}/{len(sentence)}", "-", None)
     to_reply = [r["word_end_to_reply_s"] for r in caught_rows if r.get("word_end_to_reply_s") is not None]
@@ -254,6 +295,8 @@ def summary(quiet: dict[str, Any] | None, busy: dict[str, Any] | None,
     add("counts starting after the end of a caught stop (gap, count)", late, "0", late == 0)
     false = quiet["false_stops"] + (busy["false_stops"] if busy else 0)
     add("false stops over the whole exercises (cues and echo)", false, "0", false == 0)
+    runs = {r["run"]: r.get("false_stops_in_run", 0) for r in caught_rows if "run" in r}
+    add(f"false stops in the stop trials' {len(runs)} runs", sum(runs.values()), "-", None)
     return rows
 
 
@@ -278,7 +321,9 @@ def resummarise(path: Path) -> int:
 def main() -> int:
     """Run everything, print the table, write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stops", type=int, default=12, help="stop trials (one coach run each)")
+    parser.add_argument("--stops", type=int, default=30, help="stop trials in a gap or over a count (5 a run; 30 all "
+                        "caught is the fewest that shows >= 90%% with 95%% confidence)")
+    parser.add_argument("--sentence-stops", type=int, default=3, help="stop trials over a sentence (one run each)")
     parser.add_argument("--hold", type=int, default=5, help="seconds per hold in the 3-set exercise")
     parser.add_argument("--reps", type=int, default=2, help="holds per set in the 3-set exercise")
     parser.add_argument("--no-busy", action="store_true", help="skip the run with a busy neighbour")

@@ -114,38 +114,47 @@ def _loud_frames(run: Any) -> tuple[np.ndarray, float]:
     return level > 10 ** (LOUD_DB / 20), n / run.speaker.rate
 
 
-def stop_trial(run: Any, words: list[tuple[str, str, float, float]]) -> dict[str, Any]:
-    """Caught or not; from the end of the word: to silence at the speaker, to the reply's first sound;
-    and how many counts started after the word ended."""
+CAUGHT_WITHIN = 2.5
+"""A stop command acted on this long after the end of the word (or during it) is that word's."""
+
+
+def stop_trials(run: Any, words: list[tuple[str, str, float, float]], *, within: float = CAUGHT_WITHIN
+                ) -> list[dict[str, Any]]:
+    """One row per "stop" the person said over the counting (a run may hold several: each is followed
+    by "not worse" and "carry on"): caught or not; from the end of the word to silence at the speaker
+    and to the reply's first sound; and how many counts started after the word ended."""
     offset = run.user.session_to_monotonic()
-    stop = next(((s, e) for label, w, s, e in words if label.startswith("count") and w == "stop"), None)
-    commands = [e for e in run.events if e["type"] == "command"]
-    row: dict[str, Any] = {"caught": any(c["name"] == "stop" for c in commands),
-                           "recording": next((src for (_, label, w), src in zip(run.user.spoken, run.user.sources,
-                                                                                strict=False)
-                                              if label.startswith("count")), None)}
-    if stop is None:
-        row["error"] = "the stop was not found in the room's recording"
-        return row
-    _, word_end = stop
-    row["word_end_s"] = round(word_end - run.launched, 3)
+    said = [(label, w, src) for (_, label, w), src in zip(run.user.spoken, run.user.sources, strict=False)]
+    stops = [(lab, s, e, next((src for label, w, src in said if label == lab and w == "stop"), None))
+             for lab, w, s, e in words if lab.startswith("count") and w == "stop"]
+    acted = [to_monotonic(e, offset) for e in run.events if e["type"] == "command" and e["name"] == "stop"]
+    asked = [(to_monotonic(e, offset), e) for e in run.events if e["type"] == "asked" and e["id"] == "WORSE"]
     counts = [to_monotonic(e, offset, "scheduled") for e in run.events if e["type"] == "count"]
     found = speaker_onsets(run)
-    row["counts_after_word"] = sum(1 for due in counts if due > word_end and any(abs(x - due) <= COUNT_WINDOW
-                                                                                  for x in found))
-    asked = next((e for e in run.events if e["type"] == "asked" and e["id"] == "WORSE"), None)
-    if not row["caught"] or asked is None:
-        return row
-    reply = reply_start(run, asked["text"], to_monotonic(asked, offset))
-    if reply is not None:  # counts after the reply began come from carrying on (a "yes"), not from the stop
-        row["counts_after_word"] = sum(1 for due in counts if word_end < due < reply and any(
-            abs(x - due) <= COUNT_WINDOW for x in found))
     loud, frame = _loud_frames(run)
-    if reply is not None:
-        row["word_end_to_reply_s"] = round(reply - word_end, 3)
-        first = max(0, int((word_end - run.speaker_t0) / frame))
-        last = int((reply - run.speaker_t0) / frame) - 2
-        still = np.flatnonzero(loud[first:max(first, last)])
-        row["word_end_to_silence_s"] = round(float((still[-1] + 1) * frame), 3) if len(still) else 0.0
-    return row
+    rows = []
+    for label, start, end, source in stops:
+        row: dict[str, Any] = {"label": label, "recording": source, "word_end_s": round(end - run.launched, 3),
+                               "caught": any(start <= t <= end + within for t in acted)}
+        question = next((e for t, e in asked if t >= start), None)
+        reply = None
+        if row["caught"] and question is not None:
+            reply = reply_start(run, question["text"], to_monotonic(question, offset))
+        upto = reply if reply is not None else end + min(within, CAUGHT_WITHIN)
+        row["counts_after_word"] = sum(1 for due in counts if end < due < upto and any(
+            abs(x - due) <= COUNT_WINDOW for x in found))
+        if reply is not None:
+            row["word_end_to_reply_s"] = round(reply - end, 3)
+            first = max(0, int((end - run.speaker_t0) / frame))
+            last = int((reply - run.speaker_t0) / frame) - 2
+            still = np.flatnonzero(loud[first:max(first, last)])
+            row["word_end_to_silence_s"] = round(float((still[-1] + 1) * frame), 3) if len(still) else 0.0
+        rows.append(row)
+    return rows
 
+
+def stop_trial(run: Any, words: list[tuple[str, str, float, float]]) -> dict[str, Any]:
+    """The one stop of a run (see :func:`stop_trials`): caught whenever the coach acted on it after the
+    word began (over a sentence, it acts once the sentence has been said)."""
+    rows = stop_trials(run, words, within=float("inf"))
+    return rows[0] if rows else {"caught": False, "error": "the stop was not found in the room's recording"}

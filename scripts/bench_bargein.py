@@ -60,6 +60,18 @@ def spot(clip: Clip, spans: list[tuple[float, float]], args: argparse.Namespace)
         from voicecoach.voice.recognition import Recogniser  # noqa: PLC0415
 
         opinion = stop_heard_by(Recogniser())
+    elif args.second_opinion == "moonshine":
+        opinion = stop_heard_by(_moonshine())
+    if opinion is not None:
+        asked = opinion
+
+        def opinion(heard: Clip, played: Clip) -> bool:  # timed: the coach waits for it before acting
+            began = time.perf_counter()
+            try:
+                return asked(heard, played)
+            finally:
+                OPINION_MS.append(1000 * (time.perf_counter() - began))
+
     aware = SpeakerAwareSpotter(spotter, min_loud_seconds=args.min_loud, loud_db=args.loud_db, second_opinion=opinion)
     segmenter = Segmenter(RATE)
     hits = []
@@ -76,6 +88,20 @@ def spot(clip: Clip, spans: list[tuple[float, float]], args: argparse.Namespace)
     return hits, (time.process_time() - began) / clip.seconds
 
 
+_MOONSHINE: list[object] = []
+OPINION_MS: list[float] = []
+"""Wall time of every second opinion asked (ms)."""
+
+
+def _moonshine() -> object:
+    """One Moonshine recogniser for the whole grid (loading it takes a while)."""
+    if not _MOONSHINE:
+        from voicecoach.voice.moonshine import MoonshineRecogniser  # noqa: PLC0415
+
+        _MOONSHINE.append(MoonshineRecogniser())
+    return _MOONSHINE[0]
+
+
 def main() -> int:
     """Run the grid, print the table, write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -84,8 +110,9 @@ def main() -> int:
     parser.add_argument("--spotter-alone", action="store_true", help="Act on every keyword hit (no room check).")
     parser.add_argument("--min-loud", type=float, default=0.06, help="Seconds of the person's own speech before a hit.")
     parser.add_argument("--loud-db", type=float, default=9.0, help="dB above the noise floor that counts as speech.")
-    parser.add_argument("--second-opinion", choices=("none", "grammar"), default="none",
-                        help="grammar: pocketsphinx's command grammar must hear a stop word too")
+    parser.add_argument("--second-opinion", choices=("none", "grammar", "moonshine"), default="none",
+                        help="grammar: pocketsphinx's command grammar must hear a stop word too; moonshine: "
+                        "Moonshine, understanding a stop word among the commands in the 1.2 s before the hit")
     parser.add_argument("--echo-tail", type=float, default=0.15, help="Seconds after a clip still counted as echo.")
     args = parser.parse_args()
     print(f"kws threshold {args.threshold:g}; " + ("spotter alone" if args.spotter_alone else
@@ -133,9 +160,13 @@ def main() -> int:
         false = f"{r['false_stops']}" + (f"/{r['counted_words']} words" if "counted_words" in r else "")
         print(f"{r['noise']:<14}{r['stop']:<22}{det:>10}{within:>9}{med:>10}{mx:>7}{false:>7}")
     print(f"spotter CPU: {statistics.mean(cpu):.3f} s per s of audio")
+    if OPINION_MS:
+        print(f"second opinion: {len(OPINION_MS)} asked, median {statistics.median(OPINION_MS):.0f} ms, "
+              f"max {max(OPINION_MS):.0f} ms (the coach waits that long before acting)")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     settings = vars(args) | {"out": str(args.out)}
-    body = {"benchmark": "bargein", "settings": settings, "rows": rows, "cpu_per_audio_second": statistics.mean(cpu)}
+    body = {"benchmark": "bargein", "settings": settings, "rows": rows, "cpu_per_audio_second": statistics.mean(cpu),
+            "second_opinion_ms": [round(x, 1) for x in OPINION_MS]}
     args.out.write_text(json.dumps(body, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0

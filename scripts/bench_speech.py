@@ -81,7 +81,8 @@ def cache_latency(folder: Path) -> dict[str, Any]:
 
 def hold_through_pulse(counts: int, folder: Path) -> dict[str, Any]:
     """Play counts 1..N one second apart through PulseAudio; the error of each onset against its deadline."""
-    from voicecoach.voice.playback import DeviceSink, Player  # noqa: PLC0415
+    from voicecoach.voice.device_sink import DeviceSink  # noqa: PLC0415
+    from voicecoach.voice.playback import Player  # noqa: PLC0415
     from voicecoach.voice.speaker import VoiceSpeaker  # noqa: PLC0415
 
     pulse, process = start_pulse(folder)

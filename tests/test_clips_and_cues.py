@@ -10,8 +10,9 @@ from voicecoach.ports import Sound
 from voicecoach.voice.clips import ClipCache, coach_texts
 from voicecoach.voice.cues import file_name, load_cues, synthesise_cues
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.playback import Player, RenderSink
+from voicecoach.voice.playback import Player
 from voicecoach.voice.playback_log import PlaybackLog
+from voicecoach.voice.render_sink import RenderSink
 from voicecoach.voice.synthesis import EspeakSynthesiser
 
 

@@ -11,9 +11,10 @@ from tests.onsets import nearest, onsets
 from tests.pulse import Pulse, start_pulse
 from tests.recorder import MonitorRecorder
 from voicecoach.voice.clips import ClipCache
+from voicecoach.voice.device_sink import DeviceSink
 from voicecoach.voice.errors import OutputDeviceError
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.playback import DeviceSink, Player
+from voicecoach.voice.playback import Player
 from voicecoach.voice.speaker import VoiceSpeaker
 from voicecoach.voice.synthesis import Pyttsx3Synthesiser
 
@@ -45,6 +46,34 @@ def test_counts_played_through_pulseaudio_start_on_their_deadlines(pulse: Pulse,
     assert max(abs(e) for e in errors) < 0.25, errors
     for d in deadlines:
         assert speaker.log.playing(d + 0.1)
+
+
+def test_after_the_device_ran_dry_the_next_counts_still_start_on_time(pulse: Pulse, tmp_path):
+    """The writer is starved for 80 ms between counts (as a busy machine does): the device runs dry and
+    everything after is heard later. The player finds the shift and places the next count by its time."""
+    sink = DeviceSink()
+    speaker = VoiceSpeaker(ClipCache(Pyttsx3Synthesiser(), tmp_path), Player(sink))
+    speaker.clips.prepare([str(n) for n in range(1, 4)])
+    recorder = MonitorRecorder("speaker.monitor")
+    try:
+        time.sleep(0.5)
+        deadlines = [time.monotonic() + 1.0 + n for n in range(3)]
+        for n, deadline in enumerate(deadlines, 1):
+            time.sleep(max(0.0, deadline - speaker.lead_seconds - time.monotonic()))
+            speaker.say_at(deadline, str(n))
+            if n < 3:
+                time.sleep(0.5)
+                with sink._lock:  # the writer cannot mix its next chunk: the device's buffer runs out
+                    time.sleep(0.08)
+        speaker.player.wait()
+        time.sleep(0.3)
+    finally:
+        audio, first_sample_at = recorder.stop()
+        speaker.close()
+    heard = [first_sample_at + t for t in onsets(audio)]
+    errors = [nearest(heard, d) - d for d in deadlines]
+    assert sink.samples.shifts, "the stall did not shift the sound: nothing was tested"
+    assert max(abs(e) for e in errors) < 0.05, errors
 
 
 def test_a_missing_output_device_is_a_typed_error_with_a_message(pulse: Pulse):

@@ -5,7 +5,8 @@ import numpy as np
 
 from tests.fakes import FakeClock
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.playback import Player, RenderSink
+from voicecoach.voice.playback import Player
+from voicecoach.voice.render_sink import RenderSink
 
 
 def test_cut_silences_what_plays_and_drops_what_is_queued():

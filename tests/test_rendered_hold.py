@@ -12,7 +12,8 @@ from voicecoach.coach.coach import ExerciseCoach
 from voicecoach.dialogue.conversation import AskingPolicy, Conversation
 from voicecoach.events import Emitter
 from voicecoach.voice.clips import ClipCache
-from voicecoach.voice.playback import Player, RenderSink
+from voicecoach.voice.playback import Player
+from voicecoach.voice.render_sink import RenderSink
 from voicecoach.voice.speaker import VoiceSpeaker
 from voicecoach.voice.synthesis import LEAD_IN, Pyttsx3Synthesiser
 

@@ -43,8 +43,9 @@ from tests.pulse import (
 )
 from tests.recorder import MonitorRecorder
 from tests.voice_session import FAST_SPEECH, SCRIPT, VoiceSession, count, device
+from voicecoach.voice.device_sink import DeviceSink
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.playback import DeviceSink, Player
+from voicecoach.voice.playback import Player
 
 HOLD = ["exercise", "bridge", "--reps", "1", "--hold", "8", "--recogniser", "pocketsphinx", *FAST_SPEECH]
 """One 8-second bridge hold: the shortest session with a hold in it. These faults are about the devices,

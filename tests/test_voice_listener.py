@@ -226,3 +226,47 @@ def test_decoding_starts_on_the_early_copy_and_its_result_is_used_when_nothing_m
     listener.capture = QueuedItems([closed])
     assert listener.listen(other, None) == Utterance("yes", 0.9)
     assert [len(c.samples) for c in recogniser.heard] == [16000, 20000]
+
+
+def _counting_listener(user_word):
+    from tests.speech import counting  # noqa: PLC0415
+    from tests.test_spotter import COUNTS  # noqa: PLC0415
+    from voicecoach.voice.spotter import SpeakerAwareSpotter, StopSpotter  # noqa: PLC0415
+
+    clip, word_end, coach_words = counting(COUNTS[:5], user_word=user_word, user_at=3.55)
+    source = ClipSource(clip, paced=True)
+    capture = Capture(source, now=source.now, spotter=SpeakerAwareSpotter(StopSpotter()),
+                      echo=Spans(coach_words)).start()
+    listener = VoiceListener(capture, RecordingRecogniser(), RealSeconds(), now=source.now)
+    return listener, capture, source
+
+
+def test_the_next_count_waits_while_the_persons_word_is_undecided_and_a_stop_comes_instead():
+    """The coach's deadline for handing over its next count falls inside the person's "stop": the
+    listener does not return at the deadline (the count would start after the word) but when the
+    spotter has decided: the stop is acted on and no count is handed over."""
+    listener, capture, source = _counting_listener("stop")
+    background = Expect.of(Vocabulary.COMMANDS, background=True)
+    try:
+        deadline = source.began + 3.55 + 0.35  # a count due just after the word: handed over inside it
+        heard = listener.listen(background, deadline)
+        while heard is None and source.now() < 3.55:  # (a listen may end before the word began)
+            heard = listener.listen(background, deadline)
+    finally:
+        capture.stop()
+    assert heard is not None and heard.text == "stop", "the count's deadline passed before the stop was decided"
+
+
+def test_with_nobody_speaking_the_coachs_echo_never_holds_a_count_back():
+    listener, capture, source = _counting_listener(None)
+    background = Expect.of(Vocabulary.COMMANDS, background=True)
+    late = []
+    try:
+        for n in range(1, 6):
+            due = n + 0.85  # each count handed over 0.15 s before its second, over the coach's own words
+            assert listener.listen(background, source.began + due) is None
+            late.append(source.now() - due)
+    finally:
+        capture.stop()
+    assert capture.own_voice.undecided(source.now()) is False
+    assert max(late) < 0.2, late  # a hold would last at least the settle time (0.3 s) past the deadline

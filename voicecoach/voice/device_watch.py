@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 from voicecoach.voice.errors import OutputDeviceError, VoiceError
 from voicecoach.voice.microphone import Capture
-from voicecoach.voice.playback import Player, Sink
+from voicecoach.voice.playback import Player
+from voicecoach.voice.sink import Sink
 
 POLL_SECONDS = 1.0
 """How often a failed speaker is tried again while waiting."""

@@ -21,6 +21,10 @@ SPOTTED_CONFIDENCE = 0.7
 """A spotted "stop" is acted on at once: stopping is always safe, and the coach then asks whether the
 pain is worse and whether to carry on, so a false stop costs a question."""
 SPOT_GRACE_SECONDS = 0.3
+MAX_HOLD_SECONDS = 1.0
+"""The longest a count is held back past its time while the person's word is undecided (a long
+sentence of theirs, or a noise judged as their voice, must not stop the counting)."""
+HOLD_STEP_SECONDS = 0.02
 
 
 class SpeechRecogniser(Protocol):
@@ -72,9 +76,20 @@ class VoiceListener:
         return self._listen(expect, until, began)
 
     def _listen(self, expect: Expect, until: float | None, began: float) -> Utterance | None:
+        held_since: float | None = None
         while True:
-            item = self.capture.next_segment(self.clock.real_seconds_until(until))
+            wait = self.clock.real_seconds_until(until)
+            holding = False
+            if wait == 0 and self._holding(expect):  # a word of the person's may still be a "stop"
+                held_since = self.now() if held_since is None else held_since
+                holding = self.now() - held_since < MAX_HOLD_SECONDS
+                wait = HOLD_STEP_SECONDS if holding else 0.0
+            item = self.capture.next_segment(wait)
             if item is None:
+                if holding or (wait is not None and wait > 0):  # look again: the deadline, or a hold
+                    continue
+                if held_since is not None:
+                    log.debug("held %.2fs past the deadline for the person's word", self.now() - held_since)
                 return None
             if isinstance(item, Lost):
                 raise MicrophoneLost(LOST_MESSAGE.format(reason=item.reason))
@@ -103,6 +118,14 @@ class VoiceListener:
             log.debug("  recognised %r confidence %s rejected %s", utterance.text, utterance.confidence,
                       utterance.rejected)
             return utterance
+
+    def _holding(self, expect: Expect) -> bool:
+        """True while the coach's next count must wait: it listens for commands in an exercise and the
+        person's own voice was heard a moment ago (the spotter may still report "stop"; a count that
+        started after the word would be one counted past a stop)."""
+        own = getattr(self.capture, "own_voice", None)  # (a queue of given items in unit tests has none)
+        return (expect.background and Vocabulary.COMMANDS in expect.vocabularies and own is not None
+                and own.undecided(self.now()))
 
     def _counting(self, hit: Spotted, began: float) -> bool:
         """True when the hit came during the exercise: while the coach counted or rested, or said a

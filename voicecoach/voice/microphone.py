@@ -20,6 +20,7 @@ from voicecoach.voice.devices import DeviceError
 from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.mic_health import Change, HealthSettings, MicHealth
+from voicecoach.voice.own_voice import OwnVoice
 from voicecoach.voice.pcm import Samples, to_dbfs
 from voicecoach.voice.quiet import quiet_stderr
 from voicecoach.voice.segmenter import Early, Segment, Segmenter, SegmenterSettings
@@ -97,6 +98,9 @@ class Capture:
         """Judges the coach's echo for the spotter by level (voice/echo.py): it hears the person over the
         coach's own words, and the echo a little after the playback log says a clip ended; None: the
         playback log's spans alone."""
+        self.own_voice = OwnVoice()
+        """The person's own voice frame by frame (judged for the spotter): the listener holds a count
+        back while a word of theirs is undecided."""
         self.segments: queue.Queue[Segment | Early | Spotted | Lost | Back] = queue.Queue()
         self._stop = threading.Event()
         self._working = threading.Event()
@@ -212,7 +216,9 @@ class Capture:
             if self.judge is not None:  # the coach's echo by level, over a window wide enough for the skew
                 echo = not self.judge.louder_than_echo(start, frame_seconds, self.segmenter.level,
                                                        loud=self.segmenter.above_floor_db >= 9.0)
-            hit = self.spotter.push(samples, start, echo=echo, above_floor_db=self.segmenter.above_floor_db)
+            above = self.segmenter.above_floor_db
+            self.own_voice.push(start, frame_seconds, not echo and above >= self.spotter.loud_db)
+            hit = self.spotter.push(samples, start, echo=echo, above_floor_db=above)
             if hit is not None:
                 self.segments.put(hit)
         early = self.segmenter.take_early()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from voicecoach.ports import Clock
 from voicecoach.settings import VoiceConfig
+from voicecoach.voice.device_sink import DeviceSink
 from voicecoach.voice.device_watch import VoiceDeviceWatch
 from voicecoach.voice.devices import choose, list_devices
 from voicecoach.voice.echo import EchoJudge
@@ -16,8 +17,8 @@ from voicecoach.voice.engines import open_recogniser
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, FrameSource, Microphone
-from voicecoach.voice.playback import DeviceSink, Sink
 from voicecoach.voice.segmenter import SegmenterSettings
+from voicecoach.voice.sink import Sink
 from voicecoach.voice.speaker import VoiceSpeaker, build_speaker
 from voicecoach.voice.speculation import EARLY_SECONDS
 from voicecoach.voice.spotter import SecondOpinion, SpeakerAwareSpotter, StopSpotter

@@ -9,8 +9,9 @@ from voicecoach.ports import Sound
 from voicecoach.settings import DEFAULT_RATE_WPM, DEFAULT_VOICE, DEFAULT_VOLUME
 from voicecoach.voice.clips import ClipCache, coach_texts
 from voicecoach.voice.cues import load_cues
+from voicecoach.voice.device_sink import DeviceSink
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.playback import DeviceSink, Player
+from voicecoach.voice.playback import Player
 from voicecoach.voice.playback_log import PlaybackLog
 from voicecoach.voice.synthesis import LEAD_IN, Pyttsx3Synthesiser
 
