@@ -49,7 +49,9 @@ def test_a_slower_rate_gives_a_longer_clip_even_when_rates_alternate_in_one_proc
     lengths = {}
     for rate in (100, 200, 100, 200):
         lengths.setdefault(rate, []).append(Pyttsx3Synthesiser("en-us", rate).synthesise(SENTENCE).seconds)
-    assert lengths[100][0] == pytest.approx(lengths[100][1], abs=0.01)
+    # The same rate gives the same length: within 1% (a full test run once gave 4.918 s against 4.906 s,
+    # espeak-ng's own small variation after many synthesis calls in one process; a lost rate is 50% off).
+    assert lengths[100][0] == pytest.approx(lengths[100][1], rel=0.01)
     assert min(lengths[100]) > 1.6 * max(lengths[200])
 
 
