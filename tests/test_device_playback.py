@@ -21,59 +21,56 @@ from voicecoach.voice.synthesis import Pyttsx3Synthesiser
 COUNTS = 5
 
 
+def play_counts(speaker: VoiceSpeaker, count: int, between=None) -> list[float]:
+    """Count 1..``count`` a second apart on the real device, recorded at the speaker's monitor; returns
+    each count's onset error against its deadline (``between(n)`` runs half a second after count n)."""
+    speaker.clips.prepare([str(n) for n in range(1, count + 1)])
+    recorder = MonitorRecorder("speaker.monitor")
+    try:
+        time.sleep(0.5)
+        deadlines = [time.monotonic() + 1.0 + n for n in range(count)]
+        for n, deadline in enumerate(deadlines, 1):
+            time.sleep(max(0.0, deadline - speaker.lead_seconds - time.monotonic()))
+            speaker.say_at(deadline, str(n))  # the player's clock is time.monotonic(): no mapping
+            if between is not None and n < count:
+                time.sleep(0.5)
+                between(n)
+        speaker.player.wait()
+        time.sleep(0.3)
+    finally:
+        audio, first_sample_at = recorder.stop()
+        speaker.close()
+    heard = [first_sample_at + t for t in onsets(audio)]
+    assert len(heard) >= count
+    for d in deadlines:
+        assert speaker.log.playing(d + 0.1)
+    return [nearest(heard, d) - d for d in deadlines]
+
+
 def test_counts_played_through_pulseaudio_start_on_their_deadlines(pulse: Pulse, tmp_path):
     """Every count is heard at the speaker, in order, near its deadline. The bound here is a fault check
     (250 ms: the machine running the tests may be shared); the +-50 ms acceptance figure is measured by
     scripts/bench.py at the speaker's output, where a quiet machine can be asked for."""
     speaker = VoiceSpeaker(ClipCache(Pyttsx3Synthesiser(), tmp_path), Player(DeviceSink()))
-    speaker.clips.prepare([str(n) for n in range(1, COUNTS + 1)])
-    recorder = MonitorRecorder("speaker.monitor")
-    try:
-        time.sleep(0.5)
-        deadlines = [time.monotonic() + 1.0 + n for n in range(COUNTS)]
-        for n, deadline in enumerate(deadlines, 1):
-            time.sleep(max(0.0, deadline - speaker.lead_seconds - time.monotonic()))
-            speaker.say_at(deadline, str(n))  # the player's clock is time.monotonic(): no mapping
-        speaker.player.wait()
-        time.sleep(0.3)
-    finally:
-        audio, first_sample_at = recorder.stop()
-        speaker.close()
-    heard = [first_sample_at + t for t in onsets(audio)]
-    errors = [nearest(heard, d) - d for d in deadlines]
-    assert len(heard) >= COUNTS
+    errors = play_counts(speaker, COUNTS)
     # Measured here on a quiet machine: +10 ms each, 1 ms apart (the monitor's own delivery).
     assert max(abs(e) for e in errors) < 0.25, errors
-    for d in deadlines:
-        assert speaker.log.playing(d + 0.1)
 
 
 def test_after_the_device_ran_dry_the_next_counts_still_start_on_time(pulse: Pulse, tmp_path):
-    """The writer is starved for 80 ms between counts (as a busy machine does): the device runs dry and
-    everything after is heard later. The player finds the shift and places the next count by its time."""
+    """The writer is starved for 250 ms between counts (as a very busy machine does): the device runs dry
+    and everything after would be heard that much later. The player finds the shift and places the next
+    counts by their time (bound 120 ms, half the stall: a shift not followed fails it; the +-50 ms figure
+    under a busy neighbour is scripts/bench.py's)."""
     sink = DeviceSink()
-    speaker = VoiceSpeaker(ClipCache(Pyttsx3Synthesiser(), tmp_path), Player(sink))
-    speaker.clips.prepare([str(n) for n in range(1, 4)])
-    recorder = MonitorRecorder("speaker.monitor")
-    try:
-        time.sleep(0.5)
-        deadlines = [time.monotonic() + 1.0 + n for n in range(3)]
-        for n, deadline in enumerate(deadlines, 1):
-            time.sleep(max(0.0, deadline - speaker.lead_seconds - time.monotonic()))
-            speaker.say_at(deadline, str(n))
-            if n < 3:
-                time.sleep(0.5)
-                with sink._lock:  # the writer cannot mix its next chunk: the device's buffer runs out
-                    time.sleep(0.08)
-        speaker.player.wait()
-        time.sleep(0.3)
-    finally:
-        audio, first_sample_at = recorder.stop()
-        speaker.close()
-    heard = [first_sample_at + t for t in onsets(audio)]
-    errors = [nearest(heard, d) - d for d in deadlines]
+
+    def starve(n: int) -> None:
+        with sink._lock:  # the writer cannot mix its next chunk: the device's buffer runs out
+            time.sleep(0.25)
+
+    errors = play_counts(VoiceSpeaker(ClipCache(Pyttsx3Synthesiser(), tmp_path), Player(sink)), 3, starve)
     assert sink.samples.shifts, "the stall did not shift the sound: nothing was tested"
-    assert max(abs(e) for e in errors) < 0.05, errors
+    assert max(abs(e) for e in errors) < 0.12, errors
 
 
 def test_a_missing_output_device_is_a_typed_error_with_a_message(pulse: Pulse):
