@@ -169,6 +169,13 @@ def test_a_score_not_understood_twice_is_narrowed_down_by_yes_or_no(answers, sco
     assert r.of_type("answered")[-1].value == score  # the score itself is answered once, at the end
 
 
+def test_a_confirmation_not_understood_is_asked_once_more_and_never_taken_as_yes():
+    r = rig(["x", "y", "no", "yes", "no", "no", "cough cough", "yes"])  # narrowed to 3, then "So 3?"
+    assert r.conversation.ask(SCORE) == 3
+    assert [(qid, a) for qid, a, _ in asked(r)][-2:] == [("PAIN_BEFORE.confirm", 1), ("PAIN_BEFORE.confirm", 2)]
+    assert rig(["x", "y", "no", "yes", "no", "no", "cough", "cough"]).conversation.ask(SCORE) is None
+
+
 def test_narrowing_can_be_skipped_and_a_denied_result_gives_no_score():
     assert rig(["x", "y", "skip"]).conversation.ask(SCORE) is Answer.SKIPPED
     assert rig(["x", "y", "yes", "yes", "yes", "no"]).conversation.ask(SCORE) is None  # "So 10?" denied

@@ -222,12 +222,19 @@ class Conversation(Channel):
         return utterance.confidence is not None and utterance.confidence < self.policy.confirm_below
 
     def _confirmed(self, question: Question, meaning: Answer | int, text: str | None = None) -> bool:
-        """Ask "I heard yes. Is that right?" (or ``text``); only a clear yes confirms."""
+        """Ask "I heard yes. Is that right?" (or ``text``); only a clear yes confirms. A reply not
+        understood (a cough, the tap running) is asked for once more rather than taken as a no: a score
+        narrowed down over five questions must not be lost to one unclear word."""
         check = Question(id=f"{question.id}.confirm", text=text or self.phrases["confirm"].format(answer=meaning))
-        self.emit(Asked(id=check.id, text=check.text, attempt=1))
-        self.say(check.text)
-        reply = self._reply(check)
-        return reply is Answer.YES
+        for attempt in (1, 2):
+            self.emit(Asked(id=check.id, text=check.text, attempt=attempt))
+            self.say(check.text)
+            reply = self._reply(check)
+            if reply is not None and not isinstance(reply, _Again):
+                return reply is Answer.YES
+            if reply is None and attempt == 1:
+                self.say(self._not_understood(QuestionKind.YES_NO))
+        return False
 
     def _last_resort(self, question: Question) -> Answer | None:
         """After the re-asks: the keyboard for a safety question in voice mode, else unclear."""
