@@ -270,3 +270,38 @@ def test_with_nobody_speaking_the_coachs_echo_never_holds_a_count_back():
         capture.stop()
     assert capture.own_voice.undecided(source.now()) is False
     assert max(late) < 0.2, late  # a hold would last at least the settle time (0.3 s) past the deadline
+
+
+def test_a_word_said_as_a_count_ends_keeps_its_first_consonant():
+    """The person starts "pause" while the coach's count is still playing: the frames louder than the
+    count's echo are the person's, so the utterance starts with the word, not where the playback ended
+    (cut there, Moonshine heard "Oz" for "pause" in CI)."""
+    from voicecoach.voice.echo import EchoJudge  # noqa: PLC0415
+    from voicecoach.voice.playback_log import PlaybackLog  # noqa: PLC0415
+    from voicecoach.voice.segmenter import Segment  # noqa: PLC0415
+
+    log = PlaybackLog()
+    total = np.zeros(RATE * 6)
+    for n in range(1, 5):  # the coach counts one a second; its echo comes back at -12 dB
+        count = say(str(n), "en-us+f3")
+        log.add(float(n), n + count.seconds, count)
+        total[RATE * n : RATE * n + len(count.samples)] += count.samples * 0.25
+    word_start = 3.25  # inside count 3 ("three" plays 3.0 to about 3.4, its echo counted 0.15 s longer)
+    word = say("pause", "en-us+m3", 140).samples.astype(np.float64) * 0.5
+    begin = round(word_start * RATE)
+    total[begin : begin + len(word)] += word
+    total += np.random.default_rng(1).standard_normal(len(total)) * 60
+    source = ClipSource(Clip(np.clip(total, -32768, 32767).astype(np.int16), RATE))
+    capture = Capture(source, now=source.now, echo=log, judge=EchoJudge(log)).start()
+    try:
+        segments = []
+        while source.now() < 5.5:
+            item = capture.next_segment(0.5)
+            if isinstance(item, Segment):
+                segments.append(item)
+    finally:
+        capture.stop()
+    theirs = [s for s in segments if s.end > word_start + 0.2]
+    assert theirs, [(s.start, s.end) for s in segments]
+    assert theirs[0].start <= word_start, (theirs[0].start, word_start)
+    assert theirs[0].echo_seconds < 0.6 * theirs[0].speech_seconds  # the person's, not dropped as echo

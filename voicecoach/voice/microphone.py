@@ -8,6 +8,7 @@ listener can tell the person's voice from the coach's echo.
 from __future__ import annotations
 
 import contextlib
+import math
 import queue
 import threading
 import time
@@ -21,7 +22,7 @@ from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.mic_health import Change, HealthSettings, MicHealth
 from voicecoach.voice.own_voice import OwnVoice
-from voicecoach.voice.pcm import Samples, to_dbfs
+from voicecoach.voice.pcm import Samples, rms, to_dbfs
 from voicecoach.voice.quiet import quiet_stderr
 from voicecoach.voice.segmenter import Early, Segment, Segmenter, SegmenterSettings
 from voicecoach.voice.spotter import SpeakerAwareSpotter, Spotted
@@ -210,12 +211,16 @@ class Capture:
                 continue
             self._hear(samples, start, frame_seconds, echo)
 
-    def _hear(self, samples: Samples, start: float, frame_seconds: float, echo: bool) -> None:
-        segment = self.segmenter.push(samples, start, echo=echo)
+    def _hear(self, samples: Samples, start: float, frame_seconds: float, playing: bool) -> None:
+        echo = playing
+        if self.judge is not None:  # the coach's echo by level, over a window wide enough for the skew
+            level = rms(samples)
+            above_now = 20 * math.log10(max(level, 1.0) / max(self.segmenter.floor, 1.0))
+            echo = not self.judge.louder_than_echo(start, frame_seconds, level, loud=above_now >= 9.0)
+        # A frame while the coach plays is its echo unless clearly louder than that echo: the person's
+        # "pause" said as a count ends keeps its first consonant (cut there, Moonshine heard "Oz").
+        segment = self.segmenter.push(samples, start, echo=playing and echo)
         if self.spotter is not None:
-            if self.judge is not None:  # the coach's echo by level, over a window wide enough for the skew
-                echo = not self.judge.louder_than_echo(start, frame_seconds, self.segmenter.level,
-                                                       loud=self.segmenter.above_floor_db >= 9.0)
             above = self.segmenter.above_floor_db
             self.own_voice.push(start, frame_seconds, not echo and above >= self.spotter.loud_db)
             hit = self.spotter.push(samples, start, echo=echo, above_floor_db=above)
