@@ -5,14 +5,16 @@ On a terminal it draws the panel (adapters/panel.py) with rich's :class:`~rich.l
 screen, cursor hidden, and refreshes it itself when what it shows changes: no refresh thread of rich's. The
 terminal is given back (normal screen, cursor shown, one summary line) when the session ends, on
 :meth:`TerminalDisplay.close`, and at interpreter exit. Anywhere else (a pipe, a log file, TERM=dumb) it writes
-one plain line each time the summary changes. rich is imported only when a terminal is first drawn on, so text
-mode never loads it. It never raises into the session: a stream that fails turns the display off.
+one plain line each time the summary changes. rich is imported only by a display on a terminal, when it is made
+(before the session's first sound, not on the event thread mid-sentence), so text mode never loads it. It never
+raises into the session: a stream that fails turns the display off.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import os
 import threading
 import time
@@ -65,6 +67,8 @@ class TerminalDisplay:
         """What the screen shows (or the last line logged): nothing is drawn twice."""
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+        if self.live:
+            importlib.import_module("voicecoach.adapters.panel")  # rich (about 35 ms), before anything is said
 
     def __call__(self, event: Event) -> None:
         """Take one event and show what changed."""
@@ -142,7 +146,7 @@ class TerminalDisplay:
         shown = (replace(self.state, now=0.0), self.state.rest_left)  # the clock alone changes nothing drawn
         if shown == self._shown:
             return
-        from voicecoach.adapters.panel import panel  # noqa: PLC0415  (rich: only once a terminal is drawn on)
+        from voicecoach.adapters.panel import panel  # noqa: PLC0415  (rich: only on a terminal)
 
         if self._screen is None:
             self._screen = self._open_screen()
