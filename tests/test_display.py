@@ -3,6 +3,7 @@ console of a fixed width, and written to a stream that is a terminal, a pipe, or
 
 import io
 import re
+import sys
 import threading
 
 import pytest
@@ -422,24 +423,38 @@ def test_closing_gives_the_terminal_back_once_even_after_an_error():
     assert text.index(ALT_SCREEN_ON) < text.index(HIDE_CURSOR) < text.index(SHOW_CURSOR) < text.index(ALT_SCREEN_OFF)
 
 
-def test_events_from_several_threads_draw_whole_frames():
-    """The event queue's thread and the ticker draw at once: each frame is whole, none is torn by the other."""
-    events = session_events("exercise", ["3", "2"], [plan_item("E3")])
+def test_events_from_several_threads_never_tear_a_frame_nor_draw_after_the_terminal_is_given_back():
+    """The event queue's thread and the ticker draw while the session's thread closes the display."""
+    events = [e for e in session_events("exercise", ["3", "2"], [plan_item("E3")]) if not isinstance(e, SessionEnd)]
     out, clock = TtyStream(), ManualClock()
     display = TerminalDisplay(out, clock=clock, width=60, height=HEIGHT, env={})
-    halves = [e for e in events if not isinstance(e, SessionEnd)]
-    threads = [threading.Thread(target=feed, args=(display, part, clock)) for part in (halves[::2], halves[1::2])]
-    display.start_ticker(0.001)
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    display(events[-1])
+
+    def keep_feeding(part):
+        while display.enabled:
+            feed(display, part, clock)
+
+    threads = [threading.Thread(target=keep_feeding, args=(part,)) for part in (events[::2], events[1::2])]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as the interpreter can make them
+    try:
+        display.start_ticker(0.001)
+        for thread in threads:
+            thread.start()
+        while len(frames(out)) < 20:
+            threading.Event().wait(0.001)
+        display.close()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switching)
+    text = out.getvalue()
     assert display.error is None and display._ticker is None
+    assert text.count(ALT_SCREEN_ON) == 1 and text.count(SHOW_CURSOR + ALT_SCREEN_OFF) == 1
+    after = text.split(SHOW_CURSOR + ALT_SCREEN_OFF)[1]
+    assert ESCAPE not in after and after.count("\n") == 1  # the summary line, and nothing drawn after it
     for frame in frames(out)[:-1]:
         lines = screen(frame)
         assert len(lines) == HEIGHT and {len(line) for line in lines} == {60}
-    assert out.getvalue().endswith(SHOW_CURSOR + ALT_SCREEN_OFF + "Session over: finished\n")
 
 
 @pytest.mark.parametrize("tty", [False, True])
