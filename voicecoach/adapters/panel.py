@@ -121,10 +121,12 @@ def panel(state: ViewState) -> RenderableType:
 
 def terminal_console(stream: IO[str], *, color: bool, width: int | None = None, height: int | None = None,
                      env: Mapping[str, str] | None = None) -> Console:
-    """A rich console drawing on ``stream``, which the caller has found to be a terminal; ``width`` and
-    ``height`` fix its size (tests), else rich measures the terminal (80 x 25 where it reports 0)."""
-    return _TerminalConsole(file=stream, force_terminal=True, color_system="auto" if color else None,
-                            width=width, height=height, legacy_windows=False, _environ=env)
+    """A rich console drawing on ``stream``, which the caller has found to be a terminal (so rich's own guesses,
+    from FORCE_COLOR or TTY_INTERACTIVE, are not asked); ``width`` and ``height`` fix its size (tests), else
+    rich measures the terminal (80 x 25 where it reports 0)."""
+    return _TerminalConsole(file=stream, force_terminal=True, force_interactive=True,
+                            color_system="auto" if color else None, width=width, height=height,
+                            legacy_windows=False, _environ=env)
 
 
 class _TerminalConsole(Console):
