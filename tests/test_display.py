@@ -1,7 +1,9 @@
-"""The live terminal view: events from the real coach (on fakes) folded into a ViewState, drawn, and written."""
+"""The live terminal view: events from the real coach (on fakes) folded into a ViewState, drawn by rich on a
+console of a fixed width, and written to a stream that is a terminal, a pipe, or broken."""
 
 import io
 import re
+import sys
 import threading
 
 import pytest
@@ -9,8 +11,9 @@ from click.testing import CliRunner
 
 from tests.fakes import Reply, rig
 from tests.triage_helpers import ASKED_RED_FLAGS
-from voicecoach.adapters.display import CLEAR_BELOW, ENTER, HOME, LEAVE, TerminalDisplay
-from voicecoach.adapters.panel import big_digits, render, status_line
+from voicecoach.adapters.captions import status_line
+from voicecoach.adapters.display import TerminalDisplay
+from voicecoach.adapters.panel import big_digits, panel, terminal_console
 from voicecoach.adapters.view import Phase, ViewState, apply, at
 from voicecoach.cli import cli
 from voicecoach.coach.catalogue import plan_item, timing
@@ -20,7 +23,14 @@ from voicecoach.events import Count, Event, Rest, SessionEnd
 from voicecoach.session import Session
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
+CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 ESCAPE = "\x1b"
+ALT_SCREEN_ON = "\x1b[?1049h"
+ALT_SCREEN_OFF = "\x1b[?1049l"
+HIDE_CURSOR = "\x1b[?25l"
+SHOW_CURSOR = "\x1b[?25h"
+HOME = "\x1b[H"
+HEIGHT = 30
 
 
 class TtyStream(io.StringIO):
@@ -91,6 +101,26 @@ def count_of(hold=None, n=None, set_no=None, rep=None):
         return (isinstance(event, Count) and (hold is None or event.hold == hold) and (n is None or event.n == n)
                 and (set_no is None or event.set == set_no) and (rep is None or event.rep == rep))
     return pick
+
+
+def drawn(state, width=60, *, color=False):
+    """The panel as rich draws it on a terminal ``width`` columns wide: its lines, escape codes and all."""
+    out = io.StringIO()
+    terminal_console(out, color=color, width=width, height=HEIGHT, env={}).print(panel(state))
+    return out.getvalue().splitlines()
+
+
+def inside(lines):
+    """The text inside the panel's frame (the frame, its padding and trailing spaces taken off)."""
+    plain = [CSI.sub("", line) for line in lines]
+    top = next(i for i, line in enumerate(plain) if line[:1] in ("\u256d", "+"))
+    bottom = next(i for i, line in enumerate(plain) if i > top and line[:1] in ("\u2570", "+"))
+    return [line[2:-2].rstrip() for line in plain[top + 1:bottom]]
+
+
+def render(state, width=60):
+    """The lines of text the panel shows at ``width`` columns."""
+    return inside(drawn(state, width))
 
 
 def contains_block(lines, block):
@@ -180,9 +210,12 @@ def test_heard_text_is_shown_and_marked_when_not_understood():
 def test_colour_marks_a_rejected_hearing_red_and_only_when_asked():
     events = coach_events(plan_item("E2"), [Reply("mumble", at=4.5, confidence=0.31, rejected=True)])
     state = fold(events, lambda e: e.type == "heard")
-    assert not any(SGR.search(line) for line in render(state, 60))
-    coloured = render(state, 60, color=True)
-    assert '\x1b[31mHeard: "mumble" - not understood (31%)\x1b[0m' in coloured
+    assert not any(SGR.search(line) for line in drawn(state, 60))
+    coloured = drawn(state, 60, color=True)
+    heard = next(line for line in coloured if "Heard" in line)
+    assert '\x1b[31mHeard: "mumble" - not understood (31%)\x1b[0m' in heard
+    accepted = fold(session_events("exercise", ["3", "2"], [plan_item("E2")]), lambda e: e.type == "heard")
+    assert '\x1b[32mHeard: "3"\x1b[0m' in "".join(drawn(accepted, 60, color=True))
 
 
 def test_a_question_is_shown_with_the_words_that_answer_it():
@@ -236,15 +269,24 @@ def test_the_end_of_the_session_is_shown():
     assert status_line(state) == "Session over: finished"
 
 
-@pytest.mark.parametrize("width", [20, 30, 44, 80, 120])
+@pytest.mark.parametrize("width", [1, 4, 12, 15, 16, 20, 30, 44, 80, 120])
 def test_no_line_is_wider_than_the_terminal(width):
     events = session_events("exercise", ["3", Reply("mumble", at=30, rejected=True), "2"],
                             [plan_item("E3"), plan_item("E1", "both")])
     state = ViewState()
     for event in events:
         state = apply(state, event, event.t)
-        for line in render(state, width, color=True):
-            assert len(SGR.sub("", line)) <= width
+        lines = drawn(state, width, color=True)
+        assert lines and all(len(SGR.sub("", line)) <= width for line in lines)
+
+
+def test_a_narrow_terminal_gets_the_view_without_its_frame_and_the_phase_first():
+    state = fold(coach_events(plan_item("E3")), count_of(set_no=2, rep=4))
+    framed = [SGR.sub("", line) for line in drawn(state, 16)]
+    assert framed[0].startswith("\u256d") and framed[1] == "\u2502 EXERCISE  Ba \u2502"
+    bare = [line.rstrip() for line in drawn(state, 15)]
+    assert bare[:2] == ["EXERCISE  Back", "Rep 4 of 10"]  # the set, on the right, gives way first
+    assert contains_block(bare, big_digits(4))
 
 
 def test_a_number_too_wide_for_the_terminal_is_written_plainly():
@@ -281,20 +323,37 @@ def test_a_log_gets_plain_lines_only_when_something_changes():
     ]
 
 
+def frames(out):
+    """What each redraw put on the screen (a redraw starts at the top left corner)."""
+    return [frame for frame in out.getvalue().split(HOME)[1:] if "\n" in frame]
+
+
+def screen(frame):
+    """A frame's lines on the screen, without escape codes."""
+    return [CSI.sub("", line) for line in frame.split("\n")]
+
+
 def test_a_terminal_is_redrawn_in_place_and_given_back_at_the_end():
     events = session_events("exercise", ["3", "2"], [plan_item("E2")])
     out, clock = TtyStream(), ManualClock()
-    display = TerminalDisplay(out, clock=clock, width=60, env={"TERM": "xterm"})
+    display = TerminalDisplay(out, clock=clock, width=60, height=HEIGHT, env={"TERM": "xterm"})
     feed(display, events, clock)
     text = out.getvalue()
-    assert text.startswith(ENTER + HOME)
-    assert text.count(ENTER) == 1
-    assert text.count(HOME) > 30  # one frame per change: every count redraws
-    assert CLEAR_BELOW in text
+    assert text.startswith(ALT_SCREEN_ON)
+    assert text.count(ALT_SCREEN_ON) == 1
+    assert text.index(HIDE_CURSOR) < text.index("QUESTIONS")
+    drawn_frames = frames(out)
+    counts = sum(isinstance(e, Count) for e in events)
+    assert counts < len(drawn_frames) < len(events)  # one frame per change: every count, not every event
+    for frame in drawn_frames[:-1]:  # each fills the screen, so nothing of the last one is left behind
+        lines = screen(frame)
+        assert len(lines) == HEIGHT and {len(line) for line in lines} == {60}
     assert SGR.search(text)
-    assert text.endswith(LEAVE + "Session over: finished\n")
-    last_frame = text.rsplit(HOME, 1)[1]
-    assert "DONE  finished" in last_frame
+    assert text.endswith(SHOW_CURSOR + ALT_SCREEN_OFF + "Session over: finished\n")
+    assert "DONE  finished" in inside(screen(drawn_frames[-1]))[0]
+    holding = [inside(screen(f)) for f in drawn_frames if "counting to 10" in f]
+    assert all(any(contains_block(lines, big_digits(n)) for lines in holding) for n in range(1, 11))
+    assert not any(contains_block(lines, big_digits(11)) for lines in holding)
 
 
 def test_no_colour_when_no_color_is_set_but_still_redrawn():
@@ -302,7 +361,7 @@ def test_no_colour_when_no_color_is_set_but_still_redrawn():
     out, clock = TtyStream(), ManualClock()
     feed(TerminalDisplay(out, clock=clock, width=60, env={"NO_COLOR": "1"}), events, clock)
     text = out.getvalue()
-    assert HOME in text and not SGR.search(text)
+    assert len(frames(out)) > 30 and not SGR.search(text)
 
 
 def test_a_dumb_terminal_gets_plain_lines():
@@ -313,37 +372,33 @@ def test_a_dumb_terminal_gets_plain_lines():
     assert "Exercise: Bridge, hold 3 of 3" in out.getvalue().splitlines()
 
 
-def frames(out):
-    return out.getvalue().split(HOME)[1:]
-
-
 def test_tick_redraws_the_rest_timer_only_when_the_second_changes():
     events = coach_events(plan_item("E3"))
     rest = next(e for e in events if isinstance(e, Rest))
     out, clock = TtyStream(), ManualClock()
-    display = TerminalDisplay(out, clock=clock, width=60, env={})
+    display = TerminalDisplay(out, clock=clock, width=60, height=HEIGHT, env={})
     feed(display, events[: events.index(rest) + 1], clock)
-    drawn = len(frames(out))
+    before = len(frames(out))
     display.tick(rest.t + 0.4)
-    assert len(frames(out)) == drawn
+    assert len(frames(out)) == before
     clock.t = rest.t + 1.0
     display.tick()
-    assert len(frames(out)) == drawn + 1
-    assert contains_block(SGR.sub("", frames(out)[-1]).split("\x1b[K\n"), big_digits(29))
+    assert len(frames(out)) == before + 1
+    assert contains_block(inside(screen(frames(out)[-1])), big_digits(29))
 
 
 def test_the_ticker_thread_redraws_until_stopped():
     events = coach_events(plan_item("E3"))
     rest = next(e for e in events if isinstance(e, Rest))
     out, clock = TtyStream(), ManualClock()
-    display = TerminalDisplay(out, clock=clock, width=60, env={"NO_COLOR": "1"})
+    display = TerminalDisplay(out, clock=clock, width=60, height=HEIGHT, env={"NO_COLOR": "1"})
     feed(display, events[: events.index(rest) + 1], clock)
     redrawn = threading.Event()
     clock.t = rest.t + 5.0
     display.start_ticker(0.01)
     try:
         for _ in range(200):
-            if contains_block(frames(out)[-1].split("\x1b[K\n"), big_digits(25)):
+            if contains_block(inside(screen(frames(out)[-1])), big_digits(25)):
                 redrawn.set()
                 break
             redrawn.wait(0.01)
@@ -361,10 +416,45 @@ def test_closing_gives_the_terminal_back_once_even_after_an_error():
     with pytest.raises(RuntimeError), TerminalDisplay(out, clock=clock, width=60, env={}) as display:
         display(coach_events(plan_item("E2"))[0])
         raise RuntimeError("the session failed")
-    assert out.getvalue().count(LEAVE) == 1
+    text = out.getvalue()
+    assert text.count(ALT_SCREEN_OFF) == text.count(SHOW_CURSOR) == 1
     display.close()
-    assert out.getvalue().count(LEAVE) == 1
-    assert out.getvalue().index(ENTER) < out.getvalue().index(LEAVE)
+    assert out.getvalue() == text
+    assert text.index(ALT_SCREEN_ON) < text.index(HIDE_CURSOR) < text.index(SHOW_CURSOR) < text.index(ALT_SCREEN_OFF)
+
+
+def test_events_from_several_threads_never_tear_a_frame_nor_draw_after_the_terminal_is_given_back():
+    """The event queue's thread and the ticker draw while the session's thread closes the display."""
+    events = [e for e in session_events("exercise", ["3", "2"], [plan_item("E3")]) if not isinstance(e, SessionEnd)]
+    out, clock = TtyStream(), ManualClock()
+    display = TerminalDisplay(out, clock=clock, width=60, height=HEIGHT, env={})
+
+    def keep_feeding(part):
+        while display.enabled:
+            feed(display, part, clock)
+
+    threads = [threading.Thread(target=keep_feeding, args=(part,)) for part in (events[::2], events[1::2])]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as the interpreter can make them
+    try:
+        display.start_ticker(0.001)
+        for thread in threads:
+            thread.start()
+        while len(frames(out)) < 20:
+            threading.Event().wait(0.001)
+        display.close()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switching)
+    text = out.getvalue()
+    assert display.error is None and display._ticker is None
+    assert text.count(ALT_SCREEN_ON) == 1 and text.count(SHOW_CURSOR + ALT_SCREEN_OFF) == 1
+    after = text.split(SHOW_CURSOR + ALT_SCREEN_OFF)[1]
+    assert ESCAPE not in after and after.count("\n") == 1  # the summary line, and nothing drawn after it
+    for frame in frames(out)[:-1]:
+        lines = screen(frame)
+        assert len(lines) == HEIGHT and {len(line) for line in lines} == {60}
 
 
 @pytest.mark.parametrize("tty", [False, True])
@@ -397,10 +487,13 @@ def test_a_terminal_that_cannot_show_blocks_gets_hashes():
     raw = io.BytesIO()
     out, clock = AsciiTty(raw, encoding="ascii"), ManualClock()
     events = coach_events(plan_item("E2"))
-    feed(TerminalDisplay(out, clock=clock, width=60, env={}), events, clock)
+    display = TerminalDisplay(out, clock=clock, width=60, height=HEIGHT, env={})
+    feed(display, events, clock)
     out.flush()
+    assert display.error is None
     text = raw.getvalue().decode("ascii")
     assert "######" in text
+    assert "+----" in text  # rich's frame in ASCII too
 
 
 # --- the command line ------------------------------------------------------------------------------

@@ -1,39 +1,41 @@
 """The live terminal view (voice mode): an event sink that shows the exercise, the count, the set, the rest
 timer and what was heard, big enough to read from the floor.
 
-On a terminal it takes over the screen (the alternate screen, cursor hidden) and redraws the panel in place;
-the terminal is restored when the session ends, on :meth:`TerminalDisplay.close`, and at interpreter exit.
-Anywhere else (a pipe, a log file, TERM=dumb) it writes one plain line each time the summary changes.
-It never raises into the session: a stream that fails turns the display off.
+On a terminal it draws the panel (adapters/panel.py) with rich's :class:`~rich.live.Live` on the alternate
+screen, cursor hidden, and refreshes it itself when what it shows changes: no refresh thread of rich's. The
+terminal is given back (normal screen, cursor shown, one summary line) when the session ends, on
+:meth:`TerminalDisplay.close`, and at interpreter exit. Anywhere else (a pipe, a log file, TERM=dumb) it writes
+one plain line each time the summary changes. rich is imported only by a display on a terminal, when it is made
+(before the session's first sound, not on the event thread mid-sentence), so text mode never loads it. It never
+raises into the session: a stream that fails turns the display off.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from types import TracebackType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from voicecoach.adapters.panel import BLOCK, heard_text, render, status_line
+from voicecoach.adapters.captions import heard_text, status_line
 from voicecoach.adapters.view import ViewState, apply, at
 from voicecoach.events import Event, Heard, SessionEnd
 
-ENTER = "\x1b[?1049h\x1b[?25l"
-"""Switch to the alternate screen and hide the cursor."""
-LEAVE = "\x1b[?25h\x1b[?1049l"
-"""Show the cursor and go back to the normal screen."""
-HOME = "\x1b[H"
-CLEAR_LINE = "\x1b[K"
-CLEAR_BELOW = "\x1b[J"
-DEFAULT_WIDTH = 80
+if TYPE_CHECKING:
+    from rich.live import Live
 
 
 class TerminalDisplay:
-    """An event sink drawing the live view on ``stream``; ``clock`` times the rest (pass the coach clock's now)."""
+    """An event sink drawing the live view on ``stream``; ``clock`` times the rest (pass the coach clock's now).
+
+    Events may come from several threads (the event queue's, the ticker's): one lock orders them.
+    """
 
     def __init__(
         self,
@@ -42,25 +44,31 @@ class TerminalDisplay:
         color: bool | None = None,
         *,
         width: int | None = None,
+        height: int | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
         env = os.environ if env is None else env
         self.stream = stream
         self.clock = clock
         self.live = _is_terminal(stream) and env.get("TERM") != "dumb"
-        """Redraw in place; otherwise write plain lines."""
+        """Draw the panel on the alternate screen; otherwise write plain lines."""
         self.color = self.live and (not env.get("NO_COLOR") if color is None else color)
         self.width = width
-        self.glyph = BLOCK if _can_encode(stream, BLOCK) else "#"
+        """Columns (tests); None: the terminal's, as rich measures it at each refresh (80 where it says 0)."""
+        self.height = height
+        self.env = env
         self.state = ViewState()
         self.enabled = True
         self.error: Exception | None = None
         """Why the display turned itself off, if it did."""
         self._lock = threading.RLock()
-        self._on_screen = False
-        self._last = ""
+        self._screen: Live | None = None
+        self._shown: object = None
+        """What the screen shows (or the last line logged): nothing is drawn twice."""
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+        if self.live:
+            importlib.import_module("voicecoach.adapters.panel")  # rich (about 35 ms), before anything is said
 
     def __call__(self, event: Event) -> None:
         """Take one event and show what changed."""
@@ -80,7 +88,7 @@ class TerminalDisplay:
             self.close()
 
     def tick(self, now: float | None = None) -> None:
-        """Bring the rest timer up to ``now`` (default: the clock) and redraw if the panel changed."""
+        """Bring the rest timer up to ``now`` (default: the clock) and redraw if what is shown changed."""
         with self._lock:
             if not self.enabled:
                 return
@@ -92,7 +100,8 @@ class TerminalDisplay:
                 self._fail(err)
 
     def start_ticker(self, interval_seconds: float = 0.25) -> None:
-        """Tick from a background thread until :meth:`stop` (for owners with no loop of their own)."""
+        """Tick from a background thread until :meth:`stop` (for owners with no loop of their own); a tick
+        compares two small values and redraws only when the rest timer's second has changed."""
         if self._ticker is not None or not self.live:
             return
         self._stop.clear()
@@ -114,7 +123,7 @@ class TerminalDisplay:
             if not self.enabled:
                 return
             self.enabled = False
-            if self._on_screen:
+            if self._screen is not None:
                 self._leave()
                 line = status_line(self.state)
                 with contextlib.suppress(Exception):
@@ -134,51 +143,54 @@ class TerminalDisplay:
     # --- drawing ------------------------------------------------------------------------------
 
     def _draw(self) -> None:
-        lines = render(self.state, self._width(), color=self.color, glyph=self.glyph)
-        frame = f"{CLEAR_LINE}\n".join(lines) + CLEAR_LINE + CLEAR_BELOW
-        if frame == self._last:
+        shown = (replace(self.state, now=0.0), self.state.rest_left)  # the clock alone changes nothing drawn
+        if shown == self._shown:
             return
-        if not self._on_screen:
-            self.stream.write(ENTER)
-            self._on_screen = True
-            atexit.register(self.close)
-        self.stream.write(HOME + frame)
-        self.stream.flush()
-        self._last = frame
+        from voicecoach.adapters.panel import panel  # noqa: PLC0415  (rich: only on a terminal)
+
+        if self._screen is None:
+            self._screen = self._open_screen()
+        self._screen.update(panel(self.state), refresh=True)
+        self._shown = shown
+
+    def _open_screen(self) -> Live:
+        """rich's Live on the alternate screen, refreshed only by :meth:`_draw`; stdout and stderr left alone."""
+        from rich.live import Live  # noqa: PLC0415  (text mode never loads rich)
+
+        from voicecoach.adapters.panel import terminal_console  # noqa: PLC0415
+
+        console = terminal_console(self.stream, color=self.color, width=self.width, height=self.height,
+                                   env=self.env)
+        screen = Live(console=console, screen=True, auto_refresh=False, redirect_stdout=False,
+                      redirect_stderr=False)
+        self._screen = screen  # before start: a stream failing half-way through is still given back
+        atexit.register(self.close)
+        screen.start()
+        return screen
 
     def _log(self, event: Event) -> None:
         line = status_line(self.state)
-        if line is not None and line != self._last:
+        if line is not None and line != self._shown:
             self.stream.write(line + "\n")
-            self._last = line
+            self._shown = line
         if isinstance(event, Heard) and self.state.heard is not None:
             self.stream.write(heard_text(self.state.heard) + "\n")
         self.stream.flush()
 
-    def _width(self) -> int:
-        if self.width is not None:
-            return self.width
-        try:
-            columns = os.get_terminal_size(self.stream.fileno()).columns
-        except (AttributeError, OSError, ValueError):
-            return DEFAULT_WIDTH
-        return columns if columns > 0 else DEFAULT_WIDTH  # a pseudo-terminal nobody sized reports 0
-
     def _leave(self) -> None:
         """Give the terminal back; best effort, as the stream may be what failed."""
-        self._on_screen = False
+        screen, self._screen = self._screen, None
         with contextlib.suppress(Exception):
             atexit.unregister(self.close)
-        with contextlib.suppress(Exception):
-            self.stream.write(LEAVE)
-            self.stream.flush()
+        if screen is not None:
+            with contextlib.suppress(Exception):
+                screen.stop()
 
     def _fail(self, err: Exception) -> None:
         self.enabled = False
         self.error = err
         self._stop.set()
-        if self._on_screen:
-            self._leave()
+        self._leave()
 
     def _run_ticker(self, interval_seconds: float) -> None:
         while not self._stop.wait(interval_seconds):
@@ -190,12 +202,3 @@ def _is_terminal(stream: IO[str]) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):
         return False
-
-
-def _can_encode(stream: IO[str], text: str) -> bool:
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except (LookupError, UnicodeEncodeError):
-        return False
-    return True

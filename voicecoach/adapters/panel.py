@@ -1,15 +1,24 @@
-"""Drawing a :class:`ViewState`: the big panel for a live terminal, and one plain line for logs.
+"""The live view's panel, drawn with rich: a :class:`ViewState` as a bordered panel whose count and rest timer are
+digits five lines tall, to be read from the floor two metres away.
 
-Pure functions of the state; the count and the rest timer are drawn in digits five lines tall so they
-can be read from the floor, two metres away.
+Every part is laid out at render time for the width rich gives it (the terminal's, measured at each refresh), so
+a narrow terminal gets a plain number instead of big digits and nothing is ever wider than the screen. Only the
+live terminal view imports this module (and so rich): text mode and the plain-line log never do.
 """
 
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass
+import errno
+from collections.abc import Mapping
+from typing import IO
 
-from voicecoach.adapters.view import HeardLine, Phase, ViewState, words
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from voicecoach.adapters.captions import header, heard_text, next_up, position, wrap
+from voicecoach.adapters.view import Phase, ViewState, words
 
 FONT = {
     "0": ("###", "#.#", "#.#", "#.#", "###"),
@@ -25,28 +34,15 @@ FONT = {
 }
 """A 3 x 5 dot font; each dot is drawn two characters wide so the digits look square."""
 BLOCK = "\u2588"
-"""The full block, for terminals that can show it; "#" otherwise."""
+"""The full block, for terminals that can show it; "#" where the terminal's encoding cannot."""
 INDENT = "  "
+NARROWEST_FRAMED = 16
+"""Columns below which the view is drawn without its frame (which takes four)."""
 
-_STYLES = {
-    "bold": "1",
-    "dim": "2",
-    "green": "1;32",
-    "cyan": "1;36",
-    "yellow": "1;33",
-    "red": "31",
-    "ok": "32",
-    "plain": "",
+PHASE_STYLE = {
+    Phase.TRIAGE: "bold", Phase.EXERCISE: "bold green", Phase.REST: "bold cyan", Phase.PAUSED: "bold yellow",
+    Phase.DONE: "bold",
 }
-_PHASE_STYLE = {
-    Phase.TRIAGE: "bold", Phase.EXERCISE: "green", Phase.REST: "cyan", Phase.PAUSED: "yellow", Phase.DONE: "bold",
-}
-
-
-@dataclass(frozen=True)
-class _Line:
-    text: str
-    style: str = "plain"
 
 
 def big_digits(number: int, glyph: str = BLOCK) -> list[str]:
@@ -58,150 +54,123 @@ def big_digits(number: int, glyph: str = BLOCK) -> list[str]:
     return rows
 
 
-def render(state: ViewState, width: int = 80, *, color: bool = False, glyph: str = BLOCK) -> list[str]:
-    """The panel, a few lines no wider than ``width``; ANSI colour only when ``color``."""
-    width = max(20, width)
-    lines = [_header(state, width), *_body(state, width, glyph), *_footer(state, width)]
-    return [_finish(line, width, color) for line in lines]
+class BigNumber:
+    """A number in big digits where they fit the width given, else in plain digits; blocks or "#" as the
+    terminal's encoding allows."""
+
+    def __init__(self, number: int, style: str) -> None:
+        self.number = number
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The rows of the number, for the width rich offers."""
+        rows = big_digits(self.number, "#" if options.ascii_only else BLOCK)
+        if len(INDENT) + max(len(row) for row in rows) > options.max_width:
+            rows = [str(self.number)]
+        for row in rows:
+            yield Text(INDENT + row, style=self.style, no_wrap=True, overflow="crop")
 
 
-def status_line(state: ViewState) -> str | None:
-    """One plain line summing up where the session is (for logs); None when there is nothing to say."""
-    if state.phase is Phase.DONE:
-        return f"Session over: {state.ended}"
-    if state.question is not None:
-        return f"Question: {state.question}"
-    where = _exercise_name(state)
-    match state.phase:
-        case Phase.EXERCISE if state.exercise_done:
-            return f"Exercise: {where}, {words('status', state.exercise_done).lower()}"
-        case Phase.EXERCISE:
-            parts = (f"Exercise: {where}", _set_of(state).lower(), _plain_position(state))
-            return ", ".join(part for part in parts if part)
-        case Phase.REST:
-            return f"Rest {_seconds(state.rest_seconds)} s: {where}, next {_next_up(state).lower()}"
-        case Phase.PAUSED:
-            return f"Paused: {where}" if where else "Paused"
-    return None
+class Header:
+    """The phase and the exercise on the left, the set on the right when both fit (the left always shows)."""
+
+    def __init__(self, left: str, right: str, style: str) -> None:
+        self.left = left
+        self.right = right
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """One line, for the width rich offers."""
+        if not self.right or len(self.left) + 2 + len(self.right) > options.max_width:
+            yield _line(self.left, self.style)
+            return
+        grid = Table.grid(expand=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(Text(self.left, style=self.style), Text(self.right, style=self.style))
+        yield grid
 
 
-def heard_text(heard: HeardLine) -> str:
-    """'Heard: "stop" (82%)', or with "not understood" when the listener could not use it."""
-    parts = [f'Heard: "{heard.text}"']
-    if not heard.accepted:
-        parts.append(f"- {words('text', 'not_understood')}")
-    if heard.confidence is not None:
-        parts.append(f"({round(heard.confidence * 100)}%)")
-    return " ".join(parts)
+class Wrapped:
+    """Text wrapped to the width given, at most ``most`` lines, the last one ending in "..." when cut."""
+
+    def __init__(self, text: str, most: int, style: str = "") -> None:
+        self.text = text
+        self.most = most
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The lines, for the width rich offers."""
+        for line in wrap(self.text, options.max_width, self.most):
+            yield Text(line, style=self.style, no_wrap=True, overflow="crop")
 
 
-def _header(state: ViewState, width: int) -> _Line:
-    label = words("phase", state.phase.value)
-    left = f"{label}  {_exercise_name(state)}".rstrip()
-    if state.phase is Phase.DONE and state.ended:
-        left = f"{label}  {state.ended}"
-    right = _set_of(state) if state.exercise and state.phase is not Phase.DONE else ""
-    gap = width - len(left) - len(right)
-    text = f"{left}{' ' * gap}{right}" if right and gap >= 2 else left
-    return _Line(text, _PHASE_STYLE[state.phase])
+def panel(state: ViewState) -> RenderableType:
+    """The whole view: a panel edged in the phase's colour, its header, the count or question, and below what
+    the coach said, what was heard and what can be said now."""
+    style = PHASE_STYLE[state.phase]
+    parts: list[RenderableType] = [Header(*header(state), style), *_body(state), Text("")]
+    if state.said:
+        parts.append(Wrapped(f'Coach: "{state.said}"', 2))
+    if state.heard:
+        parts.append(_line(heard_text(state.heard), "green" if state.heard.accepted else "red"))
+    if state.hint:
+        parts.append(_line(state.hint, "dim"))
+    return _Framed(Group(*parts), border_style=style.removeprefix("bold").strip() or "default")
 
 
-def _body(state: ViewState, width: int, glyph: str) -> list[_Line]:
+def terminal_console(stream: IO[str], *, color: bool, width: int | None = None, height: int | None = None,
+                     env: Mapping[str, str] | None = None) -> Console:
+    """A rich console drawing on ``stream``, which the caller has found to be a terminal (so rich's own guesses,
+    from FORCE_COLOR or TTY_INTERACTIVE, are not asked); ``width`` and ``height`` fix its size (tests), else
+    rich measures the terminal (80 x 25 where it reports 0)."""
+    return _TerminalConsole(file=stream, force_terminal=True, force_interactive=True,
+                            color_system="auto" if color else None, width=width, height=height,
+                            legacy_windows=False, _environ=env)
+
+
+class _TerminalConsole(Console):
+    """A console whose closed pipe is an error for its owner to handle (rich's default ends the process)."""
+
+    def on_broken_pipe(self) -> None:
+        """Raise, so the display turns itself off and the session goes on."""
+        raise BrokenPipeError(errno.EPIPE, "the terminal has gone")
+
+
+class _Framed:
+    """The view in a panel, or bare on a terminal too narrow for the frame to leave room inside."""
+
+    def __init__(self, view: Group, border_style: str) -> None:
+        self.view = view
+        self.border_style = border_style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The panel, for the width rich offers."""
+        if options.max_width < NARROWEST_FRAMED:
+            yield self.view
+        else:
+            yield Panel(self.view, border_style=self.border_style, padding=(0, 1))
+
+
+def _body(state: ViewState) -> list[RenderableType]:
     if state.question is not None and state.phase is not Phase.DONE:
-        return [_Line(line, "bold") for line in _wrap(state.question, width, 3)]
+        return [Wrapped(state.question, 3, "bold")]
     match state.phase:
         case Phase.EXERCISE if state.exercise_done:
-            return [_Line(""), _Line(words("status", state.exercise_done), "bold")]
+            return [Text(""), _line(words("status", state.exercise_done), "bold")]
         case Phase.EXERCISE:
-            caption = _position(state)
+            caption = _line(position(state))
             if state.count is None:
-                return [_Line(caption), _Line(""), _Line(words("text", "get_ready"), "bold")]
-            return [_Line(caption), _Line(""), *_big(state.count, width, glyph, "green")]
+                return [caption, Text(""), _line(words("text", "get_ready"), "bold")]
+            return [caption, Text(""), BigNumber(state.count, "bold green")]
         case Phase.REST:
-            return [
-                _Line(f"Next: {_next_up(state)}"), _Line(""),
-                *_big(state.rest_left or 0, width, glyph, "cyan"),
-                _Line(words("text", "rest_caption")),
-            ]
+            return [_line(f"Next: {next_up(state)}"), Text(""), BigNumber(state.rest_left or 0, "bold cyan"),
+                    _line(words("text", "rest_caption"))]
         case Phase.PAUSED:
-            return [_Line(words("text", "paused"), "yellow")]
+            return [Wrapped(words("text", "paused"), 2, "bold yellow")]
     return []
 
 
-def _footer(state: ViewState, width: int) -> list[_Line]:
-    lines = [_Line("")]
-    if state.said:
-        lines += [_Line(line) for line in _wrap(f'Coach: "{state.said}"', width, 2)]
-    if state.heard:
-        lines.append(_Line(heard_text(state.heard), "ok" if state.heard.accepted else "red"))
-    if state.hint:
-        lines.append(_Line(state.hint, "dim"))
-    return lines
-
-
-def _big(number: int, width: int, glyph: str, style: str) -> list[_Line]:
-    rows = big_digits(number, glyph)
-    if len(INDENT) + max(len(r) for r in rows) > width:
-        return [_Line(f"{INDENT}{number}", style)]
-    return [_Line(f"{INDENT}{row}", style) for row in rows]
-
-
-def _exercise_name(state: ViewState) -> str:
-    if not state.exercise:
-        return ""
-    name = state.exercise[:1].upper() + state.exercise[1:]
-    if state.side in ("left", "right"):
-        return f"{name} ({state.side} side)"
-    if state.side == "both":
-        return f"{name} (both sides)"
-    return name
-
-
-def _set_of(state: ViewState) -> str:
-    """ "Set 2 of 3"; nothing when there is only one set."""
-    return f"Set {state.set} of {state.sets}" if state.sets > 1 else ""
-
-
-def _position(state: ViewState) -> str:
-    """Which hold or repetition: "Hold 2 of 3, counting to 10" or "Rep 4 of 10"."""
-    if state.hold_seconds is not None:
-        hold = state.hold or 1
-        return f"Hold {hold} of {state.per_set}, counting to {state.hold_seconds}"
-    if state.count is None:
-        return f"{state.per_set} reps"
-    return f"Rep {state.count} of {state.per_set}"
-
-
-def _plain_position(state: ViewState) -> str:
-    """Which hold, or how many repetitions: changes once a hold or a set, not on every count."""
-    if state.hold_seconds is not None:
-        return f"hold {state.hold or 1} of {state.per_set}"
-    return f"{state.per_set} reps"
-
-
-def _next_up(state: ViewState) -> str:
-    if state.set_finished or state.hold_seconds is None:
-        return f"Set {state.set + 1} of {state.sets}"
-    return f"Hold {(state.hold or 0) + 1} of {state.per_set}"
-
-
-def _seconds(value: float | None) -> str:
-    value = value or 0.0
-    return str(int(value)) if value == int(value) else f"{value:.1f}"
-
-
-def _wrap(text: str, width: int, most: int) -> list[str]:
-    """Wrap to ``width``, at most ``most`` lines, the last one ending in "..." when cut."""
-    lines = textwrap.wrap(text, width) or [""]
-    if len(lines) > most:
-        lines = [*lines[: most - 1], textwrap.shorten(" ".join(lines[most - 1:]), width, placeholder="...")]
-    return lines
-
-
-def _finish(line: _Line, width: int, color: bool) -> str:
-    """Cut to the width first (so colour codes never count), then colour."""
-    text = line.text[:width].rstrip()
-    code = _STYLES[line.style]
-    if not color or not code or not text:
-        return text
-    return f"\x1b[{code}m{text}\x1b[0m"
+def _line(text: str, style: str = "") -> Text:
+    """One line, cut at the panel's edge rather than wrapped."""
+    return Text(text, style=style, no_wrap=True, overflow="crop")
