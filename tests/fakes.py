@@ -90,6 +90,8 @@ class RecordingSpeaker:
         self.lines: list[tuple[float, str]] = []
         self.cues: list[tuple[float, Sound, float | None]] = []
         self.hushed: list[float] = []
+        self.hushed_after: list[int] = []
+        """How many lines had been said at each hush (the order of hushes and lines)."""
 
     def say(self, text: str) -> None:
         self.lines.append((self.clock.now(), text))
@@ -103,6 +105,7 @@ class RecordingSpeaker:
 
     def hush(self) -> None:
         self.hushed.append(self.clock.now())
+        self.hushed_after.append(len(self.lines))
 
     @property
     def texts(self) -> list[str]:

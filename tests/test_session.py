@@ -104,6 +104,9 @@ def test_ctrl_c_ends_the_session_as_interrupted():
     report = Session(r.conversation).run("session")
     assert report.how is How.INTERRUPTED and report.exit_code == 130
     assert r.of_type("session_end")[0].how == "interrupted"
+    # what was playing is cut first, so the closing line is heard at once (not after the sentence)
+    assert r.speaker.texts[-1] == "Session interrupted. Everything so far is kept."
+    assert r.speaker.hushed_after and r.speaker.hushed_after[-1] == len(r.speaker.lines) - 1
 
 
 def test_the_json_summary_names_every_field():

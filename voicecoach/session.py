@@ -260,4 +260,5 @@ class Session:
         """Say a closing line when the speaker itself may be what failed (not waiting for it again)."""
         self.talk.device_return = None
         with contextlib.suppress(Exception):  # the session is ending; the message is a courtesy
+            self.talk.hush()  # what was playing or queued is cut: the closing line comes at once
             self.talk.say(text)
