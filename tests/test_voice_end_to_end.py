@@ -105,16 +105,17 @@ def test_a_red_flag_said_yes_by_voice_refers_and_stops(pulse: Pulse, tmp_path):
 
 
 def test_pause_and_resume_in_a_hold_restarts_the_hold(pulse: Pulse, tmp_path):
-    """ "pause" during a hold: the counting stops until "resume", then the hold goes on where it was
+    """ "pause" (said "wait") during a hold: the counting stops until "resume", then the hold goes on where it was
     (the instruction again, then the next count) and finishes."""
     answers = {"PAIN_BEFORE": "three", "PAIN_AFTER": "three"}
-    # Said between two counts; like a person, said again if the coach counts on two more seconds (how often a
-    # first "pause" is caught is a recognition figure, scripts/bench_recogniser.py, not this test's subject).
+    # "wait", the other pause word (the help line names both), said as a count ends; like a person, said again
+    # if the coach counts on two more seconds. "pause" itself, said there by espeak-ng's voices, Moonshine
+    # heard about half the time ("Oz", "all"): a recognition weakness the README reports, not this test's subject.
     proc, events, user = run_by_voice(
         pulse, tmp_path, ["exercise", "bridge", "--reps", "1", "--hold", "8"], answers,
-        commands={("E2", 1, 2): ("pause", 0.5)}, after_said={"Paused": "resume"}, command_retries=2,
+        commands={("E2", 1, 2): ("wait", 0.5)}, after_said={"Paused": "resume"}, command_retries=2,
     )
-    print(f"'pause' said {len(user.command_tries)} time(s) before the coach acted on it")
+    print(f"'wait' said {len(user.command_tries)} time(s) before the coach acted on it")
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 0, proc.stderr[-2000:]
     kinds = [(e["type"], e.get("name", e.get("n", e.get("text")))) for e in events
