@@ -293,9 +293,10 @@ def test_a_word_said_as_a_count_ends_keeps_its_first_consonant():
     total += np.random.default_rng(1).standard_normal(len(total)) * 60
     source = ClipSource(Clip(np.clip(total, -32768, 32767).astype(np.int16), RATE))
     capture = Capture(source, now=source.now, echo=log, judge=EchoJudge(log)).start()
-    try:
-        segments = []
-        while source.now() < 5.5:
+    segments: list[Segment] = []
+    try:  # (the capture reads ahead of this thread: wait for the word's utterance, not a point in the audio)
+        waited = time.monotonic() + 30
+        while time.monotonic() < waited and not any(s.end > word_start + 0.2 for s in segments):
             item = capture.next_segment(0.5)
             if isinstance(item, Segment):
                 segments.append(item)
