@@ -8,7 +8,6 @@ listener can tell the person's voice from the coach's echo.
 from __future__ import annotations
 
 import contextlib
-import math
 import queue
 import threading
 import time
@@ -212,14 +211,13 @@ class Capture:
             self._hear(samples, start, frame_seconds, echo)
 
     def _hear(self, samples: Samples, start: float, frame_seconds: float, playing: bool) -> None:
-        echo = playing
+        echo, level = playing, rms(samples)
         if self.judge is not None:  # the coach's echo by level, over a window wide enough for the skew
-            level = rms(samples)
-            above_now = 20 * math.log10(max(level, 1.0) / max(self.segmenter.floor, 1.0))
-            echo = not self.judge.louder_than_echo(start, frame_seconds, level, loud=above_now >= 9.0)
+            loud = self.segmenter.db_above_floor(level) >= 9.0
+            echo = not self.judge.louder_than_echo(start, frame_seconds, level, loud=loud)
         # A frame while the coach plays is its echo unless clearly louder than that echo: the person's
         # "pause" said as a count ends keeps its first consonant (cut there, Moonshine heard "Oz").
-        segment = self.segmenter.push(samples, start, echo=playing and echo)
+        segment = self.segmenter.push(samples, start, echo=playing and echo, level=level)
         if self.spotter is not None:
             above = self.segmenter.above_floor_db
             self.own_voice.push(start, frame_seconds, not echo and above >= self.spotter.loud_db)

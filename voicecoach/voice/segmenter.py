@@ -109,14 +109,20 @@ class Segmenter:
     @property
     def above_floor_db(self) -> float:
         """How much louder than the noise floor the last frame was, in dB."""
-        if self.level <= 0:
-            return -99.0
-        return float(20 * np.log10(self.level / max(self.floor, 1.0)))
+        return self.db_above_floor(self.level)
 
-    def push(self, samples: Samples, start: float, *, echo: bool = False) -> Segment | None:
-        """Feed one frame that began at ``start``; returns an utterance when this frame ends one."""
+    def db_above_floor(self, level: float) -> float:
+        """How much louder than the current noise floor a frame of RMS ``level`` is, in dB."""
+        if level <= 0:
+            return -99.0
+        return float(20 * np.log10(level / max(self.floor, 1.0)))
+
+    def push(self, samples: Samples, start: float, *, echo: bool = False, level: float | None = None
+             ) -> Segment | None:
+        """Feed one frame that began at ``start`` (``level``: its RMS, when the caller measured it);
+        returns an utterance when this frame ends one."""
         seconds = len(samples) / self.rate
-        self.level = level = rms(samples)
+        self.level = level = rms(samples) if level is None else level
         self._follow_floor(level, seconds)
         loud = self._is_speech(level)
         if self._open is None:
