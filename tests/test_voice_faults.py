@@ -117,13 +117,25 @@ def microphone_unplugged_for_good(folder: Path) -> Outcome:
 
 
 def output_stream_dropped(folder: Path) -> Outcome:
-    """The server drops the coach's playback stream at count 3 (a write error); the microphone works."""
+    """The server drops the coach's playback stream at count 3 (a write error); the microphone works.
+
+    On a busy machine PortAudio may meet an underrun first and "prepare" the stream again, which makes
+    ALSA's pulse plugin open a new playback stream on its own: the sound carries on and the coach never
+    sees an error (measured: 1 kill in 5 with both cores busy). That new stream is dropped too, until
+    the coach reports the loss, so the case is always about the coach reopening its speaker."""
     with own_server(folder) as (pulse, _), VoiceSession(pulse, folder, HOLD, CARRY_ON,
                                                          env={"VOICECOACH_DEVICE_WAIT": "20"}) as session:
         session.wait_for(count(3))
         assert session.process is not None
-        server_command(pulse, f"kill-sink-input {playback_of(pulse, session.process.pid)}")
-        return ended(session)
+        kills = 0
+        for _ in range(8):
+            with contextlib.suppress(LookupError):  # the plugin's new stream may not be there yet
+                server_command(pulse, f"kill-sink-input {playback_of(pulse, session.process.pid)}")
+                kills += 1
+            with contextlib.suppress(AssertionError):
+                session.wait_for(device("lost"), timeout=2.5)
+                break
+        return ended(session, kills=kills)
 
 
 def headset_unplugged_and_back(folder: Path) -> Outcome:
@@ -237,6 +249,7 @@ def test_output_stream_dropped_mid_hold_is_reopened_and_the_hold_carries_on(faul
     microphone keeps working: the coach opens the speaker again, asks, and carries on with the hold."""
     o = outcome(faults, request)
     assert o.code == 0, (o.code, o.err[-2000:])
+    assert o.extra["kills"] >= 1
     assert "sound output failed" in o.err and "I will wait 20 seconds" in o.err
     assert [(e["state"], e["devices"]) for e in o.of_type("device")] == [("lost", ["speaker"]), ("back", ["speaker"])]
     assert_hold_finished_after_the_fault(o.events)
