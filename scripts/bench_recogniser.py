@@ -290,7 +290,8 @@ def main() -> None:
     parser.add_argument("--timing-every", type=int, default=4, metavar="K",
                         help="decode every K-th clip once per context, as voice mode does, for the times")
     parser.add_argument("--hearings-out", type=Path, default=None,
-                        help="also write Moonshine's hearings (JSON lines) to decide again with other thresholds")
+                        help="also write Moonshine's hearings (JSON lines) to decide again with other thresholds "
+                             "(up to the shipped ones plus a nat: phrases further behind are not scored)")
     args = parser.parse_args()
     speakers = speakers_of(args.corpus)
     items = [Item(p, lab, speakers.get(p.name, p.name)) for p in sorted(args.corpus.glob("*.wav"))

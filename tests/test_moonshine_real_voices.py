@@ -108,3 +108,26 @@ def test_a_clip_can_be_scored_against_a_few_phrases(moonshine):
     scores = moonshine.score_phrases(read_wav(CLIPS[0].parent / "stop__an4_fjam_1.wav"), ["stop", "top", "go", "help"])
     assert set(scores) == {"stop", "top", "go", "help"}
     assert max(scores, key=scores.get) == "stop"
+
+
+def test_scoring_only_as_far_as_the_decision_looks_changes_no_decision(moonshine):
+    """The recogniser leaves out phrases scoring further below the best answer than any threshold looks
+    (decision_horizon, about half the decoder calls): every clip gets the same verdict, in every context, as
+    when everything within the widest horizon is scored, and the same margin up to that horizon."""
+    from voicecoach.voice.moonshine_decoding import HORIZON  # noqa: PLC0415
+
+    expects = [e for e, _ in CONTEXTS.values()]
+    narrow = moonshine.horizon
+    assert narrow < HORIZON
+    for path in CLIPS[::2]:
+        clip = read_wav(path).resampled(16000)
+        verdicts = []
+        for horizon in (narrow, HORIZON):
+            moonshine.horizon = horizon
+            try:
+                hearing = moonshine.hear(clip, *expects)
+            finally:
+                moonshine.horizon = narrow
+            verdicts.append([(v.text, v.confidence, v.rejected, round(min(v.margin, narrow), 4))
+                             for v in (moonshine.judge(hearing, e) for e in expects)])
+        assert verdicts[0] == verdicts[1], path.name

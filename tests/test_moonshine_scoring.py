@@ -13,6 +13,7 @@ from voicecoach.voice.moonshine_scoring import (
     candidates,
     context_of,
     decide,
+    decision_horizon,
     judge,
     label,
     phrases_of,
@@ -113,6 +114,15 @@ def test_the_calibrated_tuning_loads_and_is_ordered():
         assert t.agree_margin <= t.sure_margin
         assert t.unsure_confidence < 0.6 <= t.sure_confidence
     assert "decision" in data.load("moonshine_tuning")
+
+
+def test_scoring_reaches_beyond_every_margin_a_decision_compares_with():
+    """The recogniser scores phrases only this far below the best answer: every margin threshold of every
+    context must lie inside it, or a rival left unscored could turn an unsure answer into a sure one."""
+    horizon = decision_horizon()
+    for context in (None, "yes_no", "pain", "exercise"):
+        t = tuning(context)
+        assert max(t.sure_margin, t.agree_margin, t.confirm_margin) < horizon
 
 
 def test_each_context_decides_with_its_own_section_of_the_tuning():

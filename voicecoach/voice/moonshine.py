@@ -21,7 +21,7 @@ from voicecoach.voice.moonshine_decoding import Scores, Transcript, begins_a_phr
 from voicecoach.voice.moonshine_guards import Limits, audio_problem, transcript_problem
 from voicecoach.voice.moonshine_memory import MemoryGiver
 from voicecoach.voice.moonshine_model import Floats, MoonshineModel, MoonshineUnavailable, Start
-from voicecoach.voice.moonshine_scoring import Tuning, Verdict, candidates, is_sentence, judge
+from voicecoach.voice.moonshine_scoring import Tuning, Verdict, candidates, decision_horizon, is_sentence, judge
 from voicecoach.voice.pcm import Clip
 
 RATE = 16000
@@ -55,10 +55,14 @@ class MoonshineRecogniser:
     """Moonshine base-en, scoring what the coach expects; safe to call from one worker thread at a time."""
 
     def __init__(self, folder: Path | None = None, tuning: Tuning | None = None, limits: Limits | None = None,
-                 threads: int = 2) -> None:
-        """Load the model (about 0.4 s on an idle machine); raises MoonshineUnavailable."""
+                 threads: int = 2, horizon: float | None = None) -> None:
+        """Load the model (about 0.4 s on an idle machine); raises MoonshineUnavailable.
+
+        ``horizon``: how far below the best answer phrases are still scored (default: as far as the
+        decision looks, decision_horizon(); calibration passes a wider one to try wider thresholds)."""
         self.model = MoonshineModel(folder, threads=threads)
         self.tuning = tuning
+        self.horizon = horizon if horizon is not None else decision_horizon()
         self.limits = limits or Limits()
         self._lock = threading.Lock()
         self.memory = MemoryGiver()
@@ -109,7 +113,7 @@ class MoonshineRecogniser:
                         transcript.text, transcript.ended, expects):
                     pools = []
             for pool in pools:
-                score(self.model, start, pool, scores)
+                score(self.model, start, pool, scores, horizon=self.horizon)
             t2 = time.perf_counter()
             transcript = transcript or scores.greedy or self._greedy(start, clip)
             t3 = time.perf_counter()

@@ -18,7 +18,8 @@ FULL_STOP = "."
 BATCH = 16
 """Phrases per decoder call (bounds the memory of the logits: 16 x L x 32768 floats)."""
 HORIZON = 8.0
-"""Scores further than this below the best answer are not needed: no decision looks at a margin this wide."""
+"""By default, scores further than this below the best answer are not worked out (a recogniser passes the
+widest margin its decision looks at, moonshine_scoring.decision_horizon, which is narrower)."""
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,15 @@ class Scores:
 
 
 def score(model: MoonshineModel, start: Start, candidates: list[tuple[str, str | None]],
-          known: Scores | None = None, *, prune: bool = True) -> Scores:
+          known: Scores | None = None, *, prune: bool = True, horizon: float = HORIZON) -> Scores:
     """The log-probability of each phrase as the whole utterance (best of "Phrase" and "Phrase."), for the
     phrases that can matter: the best answer, and the best of everything with another meaning.
 
     ``candidates`` are (phrase, meaning) pairs (meaning None: a decoy). A phrase's score is at most the
     log-probability of its first token, which the first decoder step already gives; phrases are scored
     best bound first, in batches, and scoring stops when no bound left can change the decision (see
-    :func:`_needed`): positive margins are exact up to HORIZON (and at least HORIZON beyond it); when a
-    decoy wins, the margin is only known to be negative. ``known`` holds what was already scored for this
+    :func:`_needed`): positive margins are exact up to ``horizon`` (and at least ``horizon`` beyond it);
+    when a decoy wins, the margin is only known to be negative. ``known`` holds what was already scored for this
     clip (reused and extended in place); ``prune=False`` scores every phrase.
     """
     done = known if known is not None else Scores()
@@ -84,7 +85,7 @@ def score(model: MoonshineModel, start: Start, candidates: list[tuple[str, str |
     waiting = [p for p in order if p not in done.values]
     while waiting:
         bound = float(start.logprobs[tokens[waiting[0]][0]])
-        if prune and bound < _needed(done.values, meaning):
+        if prune and bound < _needed(done.values, meaning, horizon):
             break
         batch, waiting = waiting[:BATCH], waiting[BATCH:]
         _score_batch(model, start, {p: tokens[p] + stop for p in batch}, done)
@@ -97,9 +98,9 @@ def begins_a_phrase(model: MoonshineModel, start: Start, phrases: list[str]) -> 
     return any(model.tokenizer.encode(_written(p))[0] == first for p in phrases)
 
 
-def _needed(done: dict[str, float], meaning: dict[str, str | None]) -> float:
+def _needed(done: dict[str, float], meaning: dict[str, str | None], horizon: float) -> float:
     """A phrase must be able to score above this to change the decision: beat a winning decoy, or come
-    within HORIZON of a winning answer (or beat its best rival)."""
+    within ``horizon`` of a winning answer (or beat its best rival)."""
     scored = [(s, p) for p, s in done.items() if p in meaning]
     if not scored:
         return float("-inf")
@@ -107,7 +108,7 @@ def _needed(done: dict[str, float], meaning: dict[str, str | None]) -> float:
     if meaning[phrase] is None:  # a decoy leads: only an answer above it could change "reject"
         return top
     rivals = [s for p, s in done.items() if p in meaning and meaning[p] != meaning[phrase]]
-    return max(max(rivals, default=float("-inf")), top - HORIZON)
+    return max(max(rivals, default=float("-inf")), top - horizon)
 
 
 def _score_batch(model: MoonshineModel, start: Start, sequences: dict[str, list[int]], into: Scores) -> None:

@@ -55,6 +55,20 @@ def tuning(context: str | None = None) -> Tuning:
     return Tuning(**(common | own))
 
 
+MARGIN_SLACK = 1.0
+"""Nats beyond the widest threshold that scoring still works out exactly (a margin read in a log)."""
+
+
+@cache
+def decision_horizon() -> float:
+    """The widest margin any context's decision compares with (the margin thresholds of data/
+    moonshine_tuning.toml), plus MARGIN_SLACK: phrases scoring further below the best answer cannot change a
+    decision, so the recogniser does not score them (moonshine_decoding.score's ``horizon``)."""
+    contexts = (None, "yes_no", "pain", "exercise")
+    widest = max(max(t.sure_margin, t.agree_margin, t.confirm_margin) for t in map(tuning, contexts))
+    return min(HORIZON, widest + MARGIN_SLACK)
+
+
 def context_of(expect: Expect) -> str:
     """Which tuning section an expectation uses: "yes_no", "pain" (a number) or "exercise" (commands alone)."""
     if Vocabulary.YES_NO in expect.vocabularies:
