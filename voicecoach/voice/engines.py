@@ -94,9 +94,14 @@ class BackgroundMoonshine:
         from voicecoach.voice.moonshine import MoonshineRecogniser, MoonshineUnavailable  # noqa: PLC0415
 
         try:
-            self._engine = MoonshineRecogniser()
+            engine = MoonshineRecogniser()
         except MoonshineUnavailable as err:
             self._error = str(err)
+            return
+        if not engine.model.unpacked:
+            self._warn("Moonshine runs with its packed decoder, so answers take longer to understand "
+                       "(python -m voicecoach.voice.moonshine_unpack says why it could not be unpacked).")
+        self._engine = engine
 
     def ready(self, timeout: float | None = None) -> SpeechRecogniser:
         """The loaded engine (waiting for it), or pocketsphinx after saying why Moonshine failed."""

@@ -2,7 +2,8 @@
 
 The models come in the ``moonshine-cpp`` wheel (MIT; encoder 21 MB, merged decoder 43 MB, tokenizer) and
 are run with the ``onnxruntime`` package: memory arena off, the model bytes used in place, at most two
-threads. ``VOICECOACH_MOONSHINE_DIR`` points at another folder holding the same three files.
+threads; the decoder with its weights unpacked ahead of time when it can be (moonshine_unpack.py).
+``VOICECOACH_MOONSHINE_DIR`` points at another folder holding the same three files.
 
 Decoder protocol (measured): the first call has no cache, ``input_ids`` [[1]] and empty pasts; later
 calls feed back the decoder key/values but keep the encoder key/values of the first call.
@@ -11,6 +12,7 @@ calls feed back the decoder key/values but keep the encoder key/values of the fi
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+log = logging.getLogger(__name__)
 
 ENV_DIR = "VOICECOACH_MOONSHINE_DIR"
 FILES = ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin")
@@ -152,10 +156,14 @@ def log_softmax(logits: Floats) -> Floats:
 class MoonshineModel:
     """Moonshine's encoder and decoder sessions and its tokenizer, loaded once."""
 
-    def __init__(self, folder: Path | None = None, threads: int = 2) -> None:
-        """Load the models (about 0.4 s); raises MoonshineUnavailable with the reason."""
+    def __init__(self, folder: Path | None = None, threads: int = 2, *, unpacked: bool = True) -> None:
+        """Load the models (about 0.4 s); raises MoonshineUnavailable with the reason.
+
+        ``unpacked``: the decoder with its weights unpacked ahead of time (moonshine_unpack.py), made now when
+        missing (a few seconds, once), or the wheel's packed one when it cannot be; False: the packed one."""
         self.folder = check_model(folder)
         self.tokenizer = Tokenizer.load(self.folder / FILES[2])
+        self.threads = max(1, min(2, threads))
         try:
             import onnxruntime as ort  # noqa: PLC0415  (heavy, voice mode only)
         except ImportError as error:
@@ -164,20 +172,42 @@ class MoonshineModel:
         options = ort.SessionOptions()
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
-        options.intra_op_num_threads = max(1, min(2, threads))
+        options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # spinning starves a busy machine
         options.add_session_config_entry("session.use_ort_model_bytes_directly", "1")
         options.add_session_config_entry("session.use_ort_model_bytes_for_initializers", "1")
         cpu = ["CPUExecutionProvider"]
+        graph = _unpacked_decoder(self.folder) if unpacked else None
         try:
             self._encoder = ort.InferenceSession(str(self.folder / FILES[0]), options, providers=cpu)
-            self._decoder = ort.InferenceSession(str(self.folder / FILES[1]), options, providers=cpu)
+            decoder = self._unpacked_session(ort, graph, cpu) if graph else None
+            self.unpacked = decoder is not None
+            """True when the decoder's weights were unpacked ahead of time (fast), False: the wheel's packed one."""
+            self._decoder = decoder or ort.InferenceSession(str(self.folder / FILES[1]), options, providers=cpu)
         except Exception as error:  # ONNX Runtime raises its own exception types for a bad file
             raise MoonshineUnavailable(f"ONNX Runtime could not load the Moonshine model in {self.folder}: "
                                        f"{str(error).splitlines()[0][:200]}") from error
         self._outputs = [o.name for o in self._decoder.get_outputs()]
+
+    def _unpacked_session(self, ort: Any, graph: Path, cpu: list[str]) -> Any:
+        """The unpacked decoder's session (None when it will not load: the packed one is used)."""
+        options = ort.SessionOptions()
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.disable_prepacking", "1")  # the mapped weights are not copied again
+        try:
+            return ort.InferenceSession(str(graph), options, providers=cpu)
+        except Exception as error:  # a damaged or unreadable unpacked decoder: the packed one still works
+            log.warning("the unpacked decoder %s did not load (%s); using the packed one", graph,
+                        str(error).splitlines()[0][:200])
+            return None
 
     def start(self, samples: Floats) -> Start:
         """Encode 16 kHz audio (floats in -1..1) and run the decoder's first step."""
@@ -214,6 +244,20 @@ class MoonshineModel:
         out = dict(zip(self._outputs, self._decoder.run(None, feeds), strict=True))
         new_cache = {_past(k): v for k, v in out.items() if ".decoder." in k}
         return log_softmax(out["logits"]), new_cache
+
+
+def _unpacked_decoder(folder: Path) -> Path | None:
+    """The unpacked decoder's graph, made now if missing; None: use the packed one."""
+    from voicecoach.voice.moonshine_unpack import UnpackFailed, unpack_decoder, unpacked_decoder  # noqa: PLC0415
+
+    found = unpacked_decoder(folder)
+    if found is not None:
+        return found
+    try:
+        return unpack_decoder(folder)
+    except UnpackFailed as error:
+        log.warning("%s; using the packed decoder (slower)", error)
+        return None
 
 
 def _past(present_name: str) -> str:
