@@ -169,13 +169,7 @@ class MoonshineModel:
         except ImportError as error:
             raise MoonshineUnavailable(f"onnxruntime cannot be imported ({error})") from error
 
-        options = ort.SessionOptions()
-        options.enable_cpu_mem_arena = False
-        options.enable_mem_pattern = False
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # spinning starves a busy machine
+        options = self._options(ort)
         options.add_session_config_entry("session.use_ort_model_bytes_directly", "1")
         options.add_session_config_entry("session.use_ort_model_bytes_for_initializers", "1")
         cpu = ["CPUExecutionProvider"]
@@ -191,16 +185,21 @@ class MoonshineModel:
                                        f"{str(error).splitlines()[0][:200]}") from error
         self._outputs = [o.name for o in self._decoder.get_outputs()]
 
-    def _unpacked_session(self, ort: Any, graph: Path, cpu: list[str]) -> Any:
-        """The unpacked decoder's session (None when it will not load: the packed one is used)."""
+    def _options(self, ort: Any) -> Any:
+        """Session options both decoders share: memory arena off, this many threads, no spinning."""
         options = ort.SessionOptions()
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # spinning starves a busy machine
+        return options
+
+    def _unpacked_session(self, ort: Any, graph: Path, cpu: list[str]) -> Any:
+        """The unpacked decoder's session (None when it will not load: the packed one is used)."""
+        options = self._options(ort)
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.add_session_config_entry("session.disable_prepacking", "1")  # the mapped weights are not copied again
         try:
             return ort.InferenceSession(str(graph), options, providers=cpu)
