@@ -65,3 +65,16 @@ def test_with_no_recogniser_at_all_voice_mode_says_so_and_the_session_runs_in_te
     assert "Traceback" not in proc.stderr
     assert "Are you ready to answer a few questions?" in proc.stdout  # printed, answered by typing
     assert "Input ended, so the session is over" in proc.stdout, proc.stdout
+
+
+def test_moonshine_without_its_unpacked_decoder_still_hears_and_says_it_is_slower(tmp_path, monkeypatch):
+    from voicecoach.voice.moonshine_unpack import ENV_CACHE  # noqa: PLC0415
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("the unpacked decoder cannot be written under a file")
+    monkeypatch.setenv(ENV_CACHE, str(blocker / "cache"))
+    said: list[str] = []
+    recogniser = BackgroundMoonshine(said.append)
+    heard = recogniser.recognise(YES, QUESTION)
+    assert len(said) == 1 and "packed decoder" in said[0] and "moonshine_unpack" in said[0]
+    assert heard.text == "yes" and not heard.rejected
