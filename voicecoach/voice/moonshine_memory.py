@@ -1,9 +1,10 @@
 """Giving Moonshine's decode memory back to the system (glibc only; elsewhere a no-op).
 
 With ONNX Runtime's arena off every decode still mallocs and frees tens of MB (the encoder's weights, and
-the packed decoder's when it could not be unpacked, are dequantised at run time); glibc keeps the freed pages, so a voice session's resident memory
-settled at about 415 MB after a few answers. ``malloc_trim`` after each decode returns them (measured
-on 20 real clips: 369 MB -> 173 MB for the recogniser alone). It takes about 40 ms on a busy machine,
+the packed decoder's when it could not be unpacked, are dequantised at run time); glibc keeps the freed
+pages, so a voice session's resident memory settled at about 415 MB after a few answers (the packed
+decoder). ``malloc_trim`` after each decode returns them (measured on 20 real clips: 369 MB -> 173 MB for
+the recogniser alone, packed). It takes about 40 ms on a busy machine,
 so it runs on a thread of its own, after the answer has been handed over.
 """
 
