@@ -54,6 +54,9 @@ class SimulatedUser:
     """Real people's recordings: a word found there is said with one of them."""
     after_said: dict[str, str] = field(default_factory=dict)
     """Part of a sentence the coach says -> what to say once it has said it (e.g. "Paused" -> "resume")."""
+    after_said_retries: int = 0
+    """How many times to say an ``after_said`` reply again when the coach heard it but did not take it (a
+    "heard" event not accepted), as a person would when nothing happens (0: said once)."""
     delays: dict[str, float] = field(default_factory=dict)
     """Question id -> seconds to wait before answering (default ``delay_seconds``)."""
     command_retries: int = 0
@@ -134,8 +137,18 @@ class SimulatedUser:
         unheard: tuple[str, float, int] | None = None  # a command said at a count, not yet acted on: (words,
         # seconds after the onset, counts to wait before saying it again)
         retries = self.command_retries
+        pending_after: str | None = None  # an after_said reply said, not yet taken by the coach
+        after_retries = self.after_said_retries
         for event in self._events():
             self.seen.append((time.monotonic(), event))
+            if event["type"] == "heard" and pending_after is not None:
+                if event.get("accepted"):
+                    pending_after = None
+                elif after_retries > 0:
+                    after_retries -= 1
+                    time.sleep(self.delay_seconds)
+                    self.speak("after (again)", pending_after)
+                continue
             if event["type"] == "command":
                 unheard = None
             elif event["type"] == "count" and unheard is not None:
@@ -159,7 +172,8 @@ class SimulatedUser:
                 self.speak(last_question, words)
             elif event["type"] == "said" and (said := next((k for k in self.after_said if k in event["text"]), None)):
                 time.sleep(self.delay_seconds + _seconds_to_say(event["text"]))
-                self.speak(f"after {said!r}", self.after_said.pop(said))
+                pending_after = self.after_said.pop(said)
+                self.speak(f"after {said!r}", pending_after)
             elif event["type"] == "count":
                 key = (event["exercise"], event["set"], event["n"])
                 if key in self.commands:

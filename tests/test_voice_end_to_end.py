@@ -114,6 +114,7 @@ def test_pause_and_resume_in_a_hold_restarts_the_hold(pulse: Pulse, tmp_path):
     proc, events, user = run_by_voice(
         pulse, tmp_path, ["exercise", "bridge", "--reps", "1", "--hold", "8"], answers,
         commands={("E2", 1, 2): ("wait", 0.5)}, after_said={"Paused": "resume"}, command_retries=2,
+        after_said_retries=2,
     )
     print(f"'wait' said {len(user.command_tries)} time(s) before the coach acted on it")
     assert "Traceback" not in proc.stderr
