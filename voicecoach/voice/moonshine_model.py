@@ -247,13 +247,10 @@ class MoonshineModel:
 
 def _unpacked_decoder(folder: Path) -> Path | None:
     """The unpacked decoder's graph, made now if missing; None: use the packed one."""
-    from voicecoach.voice.moonshine_unpack import UnpackFailed, unpack_decoder, unpacked_decoder  # noqa: PLC0415
+    from voicecoach.voice.moonshine_unpack import UnpackFailed, ready_decoder  # noqa: PLC0415
 
-    found = unpacked_decoder(folder)
-    if found is not None:
-        return found
     try:
-        return unpack_decoder(folder)
+        return ready_decoder(folder)
     except UnpackFailed as error:
         log.warning("%s; using the packed decoder (slower)", error)
         return None

@@ -62,6 +62,11 @@ def unpacked_decoder(model_folder: Path) -> Path | None:
     return graph if graph.is_file() and (home / WEIGHTS).is_file() else None
 
 
+def ready_decoder(model_folder: Path) -> Path:
+    """The unpacked decoder's graph, made now if it has not been (see :func:`unpack_decoder`)."""
+    return unpacked_decoder(model_folder) or unpack_decoder(model_folder)
+
+
 def unpack_decoder(model_folder: Path) -> Path:
     """Make the unpacked decoder (a few seconds, once); its graph's path. Raises UnpackFailed."""
     try:
@@ -150,7 +155,7 @@ def main() -> None:
 
     try:
         folder = check_model()
-        graph = unpacked_decoder(folder) or unpack_decoder(folder)
+        graph = ready_decoder(folder)
     except (MoonshineUnavailable, UnpackFailed, OSError) as error:
         print(f"Speech model not unpacked ({error}); recognition still works, more slowly.", file=sys.stderr)
         return
