@@ -5,11 +5,15 @@
         --noise ../shared/corpus/real-voices/noise__sc_bg-running-tap_1.wav     # hear, then search
     .venv/bin/python scripts/calibrate_moonshine.py                              # search the saved hearings
 
-Each tuning-half clip is heard once clean, once as an 8 kHz recording cut at the word (the tuning half has no
-8 kHz speakers; the held-out half has six), and with --noise at 10 dB; then every threshold combination of the
-grid is scored against the safety rules first (no sure wrong answer, no sure non-answer, at most 2% of
-non-answers accepted), also when every threshold is made one nat more permissive (a buffer); among those
-that keep them, the one with the most right answers wins (sure answers count double, wrong ones -3). The
+Each tuning-half clip is heard once clean, once as an 8 kHz recording cut at the word (three of the corpus's
+six 8 kHz speakers are in the tuning half: this makes 8 kHz versions of the others), and with --noise at
+10 dB; then every threshold combination of the grid is scored against the safety rules first (no wrong
+answer accepted with confidence; non-answers accepted at most 2%, with confidence at most 1%: the
+acceptance bounds of the real-voices issue), also when every threshold is made one nat more permissive (a
+buffer); among those that keep them, the one with the most right answers wins (sure answers count double,
+wrong ones -3). Zero non-answers with confidence cannot be asked of the tuning half: with running-tap noise
+at 10 dB, a few 8 kHz digits ("four", "two", "nine") are heard as "No.", "Yeah." or "Yes. Yes." with
+margins of 2.6-5.5 nats, above any sure_margin that leaves real answers sure. The
 held-out half is never read here.
 """
 
@@ -34,10 +38,11 @@ from voicecoach.voice.moonshine_scoring import label as meaning_label
 from voicecoach.voice.pcm import Clip, read_wav
 
 GRID = {
-    "sure_margin": [0.5, 1.0, 1.5, 2.0, 3.0, 4.0],
+    "sure_margin": [2.0],  # kept by hand (see data/moonshine_tuning.toml): only sure answers turn confirmed
     "agree_margin": [0.0, 0.5, 1.0],
     "confirm_margin": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0],
     "confirm_gap": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0],
+    "decoy_slack": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
 }
 SURE = 0.6
 SLACK = 1.0
@@ -45,8 +50,8 @@ SLACK = 1.0
 
 
 def telephone_cut(clip: Clip) -> Clip:
-    """The clip as an 8 kHz recording trimmed to the word (how the FSDD speakers were recorded, which the
-    tuning half lacks): band-limited to 4 kHz and cut 25 ms outside the word."""
+    """The clip as an 8 kHz recording trimmed to the word (how the FSDD speakers were recorded): band-limited
+    to 4 kHz and cut 25 ms outside the word."""
     start, end = speech_span(clip, 25.0)
     first, last = max(0, round(start * clip.rate) - 400), min(len(clip.samples), round(end * clip.rate) + 400)
     return Clip(clip.samples[first:last].copy(), clip.rate).resampled(8000).resampled(clip.rate)
@@ -114,8 +119,8 @@ def evaluate(rows: list[dict[str, Any]], tuning: Tuning, only: str | None = None
 
 
 def acceptable(counts: dict[str, dict[str, int]]) -> bool:
-    """The safety rules: no sure wrong answer, no sure non-answer, non-answers accepted at most 2%."""
-    return all(c["wrong_sure"] == 0 and c["oov_sure"] == 0 and c["oov_acc"] <= 0.02 * c["oov"]
+    """The safety rules: no sure wrong answer; non-answers accepted at most 2%, sure at most 1%."""
+    return all(c["wrong_sure"] == 0 and c["oov_sure"] <= 0.01 * c["oov"] and c["oov_acc"] <= 0.02 * c["oov"]
                for c in counts.values())
 
 
@@ -123,7 +128,8 @@ def loosened(t: Tuning) -> Tuning:
     """The same setting one step more permissive: the safety rules must hold here too (a buffer, so that
     the choice does not sit on the edge of the few tuning clips)."""
     return Tuning(sure_margin=t.sure_margin - SLACK, agree_margin=max(0.0, t.agree_margin - SLACK / 2),
-                  confirm_margin=t.confirm_margin - SLACK, confirm_gap=t.confirm_gap + SLACK)
+                  confirm_margin=t.confirm_margin - SLACK, confirm_gap=t.confirm_gap + SLACK,
+                  decoy_slack=t.decoy_slack + SLACK if t.decoy_slack > 0 else 0.0)
 
 
 def worth(counts: dict[str, dict[str, int]]) -> float:

@@ -112,23 +112,24 @@ def test_a_clip_can_be_scored_against_a_few_phrases(moonshine):
 
 def test_scoring_only_as_far_as_the_decision_looks_changes_no_decision(moonshine):
     """The recogniser leaves out phrases scoring further below the best answer than any threshold looks
-    (decision_horizon, about half the decoder calls): every clip gets the same verdict, in every context, as
-    when everything within the widest horizon is scored, and the same positive margin up to that horizon (a
-    negative one, a decoy winning, is only known to be negative)."""
+    (decision_horizon, about half the decoder calls), or further below a winning decoy than a forgiven answer
+    needs (decoy_reach): every clip gets the same verdict, in every context, as when everything within the
+    widest horizon is scored, and the same positive margin up to that horizon (a negative one, a decoy
+    winning, is only known to be negative)."""
     from voicecoach.voice.moonshine_decoding import HORIZON  # noqa: PLC0415
 
     expects = [e for e, _ in CONTEXTS.values()]
-    narrow = moonshine.horizon
-    assert narrow < HORIZON
+    narrow = (moonshine.horizon, moonshine.under_decoy)
+    assert narrow[0] < HORIZON and narrow[1] <= HORIZON
     for path in CLIPS[::2]:
         clip = read_wav(path).resampled(16000)
         verdicts = []
-        for horizon in (narrow, HORIZON):
-            moonshine.horizon = horizon
+        for reach in (narrow, (HORIZON, HORIZON)):
+            moonshine.horizon, moonshine.under_decoy = reach
             try:
                 hearing = moonshine.hear(clip, *expects)
             finally:
-                moonshine.horizon = narrow
-            verdicts.append([(v.text, v.confidence, v.rejected, round(min(max(v.margin, 0.0), narrow), 4))
+                moonshine.horizon, moonshine.under_decoy = narrow
+            verdicts.append([(v.text, v.confidence, v.rejected, round(min(max(v.margin, 0.0), narrow[0]), 4))
                              for v in (moonshine.judge(hearing, e) for e in expects)])
         assert verdicts[0] == verdicts[1], path.name

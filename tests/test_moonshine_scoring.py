@@ -14,6 +14,7 @@ from voicecoach.voice.moonshine_scoring import (
     context_of,
     decide,
     decision_horizon,
+    decoy_reach,
     judge,
     label,
     phrases_of,
@@ -83,6 +84,29 @@ def test_an_answer_won_on_score_alone_is_unsure_and_only_when_close_to_the_trans
     assert not near.rejected and near.text == "three" and near.confidence < 0.6
     far = decide("Jarvis.", -0.2, scores(PAIN, three=-9.0), PAIN, T)
     assert far.rejected
+
+
+FORGIVING = Tuning(sure_margin=2.0, agree_margin=0.5, confirm_margin=0.5, confirm_gap=4.0, decoy_slack=3.0)
+
+
+def test_an_answer_close_under_a_decoy_is_unsure_when_the_tuning_forgives_decoys():
+    """An 8 kHz "five" is written "Bye": the decoy wins by 2.4 nats, nothing else comes close."""
+    heard = scores(PAIN, bye=-1.3, five=-3.7, four=-11.0)
+    assert decide("Bye.", -1.3, heard, PAIN, T).rejected  # no slack: a winning decoy rejects
+    v = decide("Bye.", -1.3, heard, PAIN, FORGIVING)
+    assert (v.text, v.rejected, v.reason) == ("five", False, "scores only, under a decoy")
+    assert v.confidence < 0.6  # confirmed aloud
+
+
+@pytest.mark.parametrize(("why", "transcript", "lp", "given"), [
+    ("too far under the decoy", "Bye.", -0.5, {"bye": -0.5, "five": -3.7}),
+    ("another meaning as close", "Bye.", -1.3, {"bye": -1.3, "five": -3.7, "four": -3.9}),
+    ("the transcript says another number", "Nine.", -1.3, {"nine": -9.0, "mine": -1.0, "five": -2.0}),
+    ("a sentence-like transcript", "Bye for now.", -1.3, {"bye": -1.3, "five": -3.0}),
+    ("too far under the transcript", "Jarvis.", -0.2, {"hive": -3.0, "five": -5.0}),
+])
+def test_a_decoy_is_never_forgiven_beyond_its_rule(why, transcript, lp, given):
+    assert decide(transcript, lp, scores(PAIN, **given), PAIN, FORGIVING).rejected, why
 
 
 def test_a_sentence_is_rejected_without_looking_at_scores():
@@ -174,3 +198,13 @@ def test_the_tokenizer_splits_words_as_the_model_writes_them():
         assert tokenizer.decode(tokenizer.encode(text)) == text
     assert tokenizer.decode([9943, 29889]) == "Down."
     assert tokenizer.decode([3 + 0xC3]) == "\ufffd"  # a stray byte is replaced, never an error
+
+
+def test_scoring_under_a_winning_decoy_reaches_as_far_as_a_forgiven_answer_needs():
+    """When a decoy leads, phrases are scored decoy_reach() below it: an answer forgiven under the decoy, and
+    every other meaning within confirm_margin of that answer, must have been scored."""
+    reach = decoy_reach()
+    for context in (None, "yes_no", "pain", "exercise"):
+        t = tuning(context)
+        if t.decoy_slack > 0:
+            assert t.decoy_slack + t.confirm_margin < reach

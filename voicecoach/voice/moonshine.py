@@ -21,7 +21,15 @@ from voicecoach.voice.moonshine_decoding import Scores, Transcript, begins_a_phr
 from voicecoach.voice.moonshine_guards import Limits, audio_problem, transcript_problem
 from voicecoach.voice.moonshine_memory import MemoryGiver
 from voicecoach.voice.moonshine_model import Floats, MoonshineModel, MoonshineUnavailable, Start
-from voicecoach.voice.moonshine_scoring import Tuning, Verdict, candidates, decision_horizon, is_sentence, judge
+from voicecoach.voice.moonshine_scoring import (
+    Tuning,
+    Verdict,
+    candidates,
+    decision_horizon,
+    decoy_reach,
+    is_sentence,
+    judge,
+)
 from voicecoach.voice.pcm import Clip
 
 RATE = 16000
@@ -58,11 +66,13 @@ class MoonshineRecogniser:
                  threads: int = 2, horizon: float | None = None) -> None:
         """Load the model (about 0.4 s on an idle machine); raises MoonshineUnavailable.
 
-        ``horizon``: how far below the best answer phrases are still scored (default: as far as the
-        decision looks, decision_horizon(); calibration passes a wider one to try wider thresholds)."""
+        ``horizon``: how far below the best answer, or below a winning decoy, phrases are still scored
+        (default: as far as the decision looks, decision_horizon() and decoy_reach(); calibration passes a
+        wider one to try wider thresholds)."""
         self.model = MoonshineModel(folder, threads=threads)
         self.tuning = tuning
         self.horizon = horizon if horizon is not None else decision_horizon()
+        self.under_decoy = horizon if horizon is not None else decoy_reach()
         self.limits = limits or Limits()
         self._lock = threading.Lock()
         self.memory = MemoryGiver()
@@ -113,7 +123,7 @@ class MoonshineRecogniser:
                         transcript.text, transcript.ended, expects):
                     pools = []
             for pool in pools:
-                score(self.model, start, pool, scores, horizon=self.horizon)
+                score(self.model, start, pool, scores, horizon=self.horizon, under_decoy=self.under_decoy)
             t2 = time.perf_counter()
             transcript = transcript or scores.greedy or self._greedy(start, clip)
             t3 = time.perf_counter()

@@ -66,7 +66,8 @@ class Scores:
 
 
 def score(model: MoonshineModel, start: Start, candidates: list[tuple[str, str | None]],
-          known: Scores | None = None, *, prune: bool = True, horizon: float = HORIZON) -> Scores:
+          known: Scores | None = None, *, prune: bool = True, horizon: float = HORIZON,
+          under_decoy: float = 0.0) -> Scores:
     """The log-probability of each phrase as the whole utterance (best of "Phrase" and "Phrase."), for the
     phrases that can matter: the best answer, and the best of everything with another meaning.
 
@@ -74,7 +75,8 @@ def score(model: MoonshineModel, start: Start, candidates: list[tuple[str, str |
     log-probability of its first token, which the first decoder step already gives; phrases are scored
     best bound first, in batches, and scoring stops when no bound left can change the decision (see
     :func:`_needed`): positive margins are exact up to ``horizon`` (and at least ``horizon`` beyond it);
-    when a decoy wins, the margin is only known to be negative. ``known`` holds what was already scored for this
+    when a decoy wins, phrases are scored ``under_decoy`` below it (0: the margin is only known to be
+    negative). ``known`` holds what was already scored for this
     clip (reused and extended in place); ``prune=False`` scores every phrase.
     """
     done = known if known is not None else Scores()
@@ -85,7 +87,7 @@ def score(model: MoonshineModel, start: Start, candidates: list[tuple[str, str |
     waiting = [p for p in order if p not in done.values]
     while waiting:
         bound = float(start.logprobs[tokens[waiting[0]][0]])
-        if prune and bound < _needed(done.values, meaning, horizon):
+        if prune and bound < _needed(done.values, meaning, horizon, under_decoy):
             break
         batch, waiting = waiting[:BATCH], waiting[BATCH:]
         _score_batch(model, start, {p: tokens[p] + stop for p in batch}, done)
@@ -98,15 +100,16 @@ def begins_a_phrase(model: MoonshineModel, start: Start, phrases: list[str]) -> 
     return any(model.tokenizer.encode(_written(p))[0] == first for p in phrases)
 
 
-def _needed(done: dict[str, float], meaning: dict[str, str | None], horizon: float) -> float:
-    """A phrase must be able to score above this to change the decision: beat a winning decoy, or come
-    within ``horizon`` of a winning answer (or beat its best rival)."""
+def _needed(done: dict[str, float], meaning: dict[str, str | None], horizon: float,
+            under_decoy: float) -> float:
+    """A phrase must be able to score above this to change the decision: come within ``under_decoy`` of a
+    winning decoy, or within ``horizon`` of a winning answer (or beat its best rival)."""
     scored = [(s, p) for p, s in done.items() if p in meaning]
     if not scored:
         return float("-inf")
     top, phrase = max(scored)
-    if meaning[phrase] is None:  # a decoy leads: only an answer above it could change "reject"
-        return top
+    if meaning[phrase] is None:  # a decoy leads: only an answer above it, or close under it, matters
+        return top - under_decoy
     rivals = [s for p, s in done.items() if p in meaning and meaning[p] != meaning[phrase]]
     return max(max(rivals, default=float("-inf")), top - horizon)
 

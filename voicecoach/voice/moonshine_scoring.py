@@ -39,6 +39,10 @@ class Tuning:
     """The transcript says something else, yet the answer wins by this much: unsure."""
     confirm_gap: float
     """... and scores at most this far below the free transcript."""
+    decoy_slack: float = 0.0
+    """A transcript that means nothing, a decoy scoring above the answer but by less than this, and the answer
+    still beating every other meaning by confirm_margin within confirm_gap: unsure (an 8 kHz "five" is heard as
+    "Bye"). 0: a decoy above the answer always rejects it."""
     sure_confidence: float = 0.9
     unsure_confidence: float = 0.45
     """Below the dialogue's confirm_below (0.6): a safety answer or a pain score is confirmed aloud."""
@@ -67,6 +71,16 @@ def decision_horizon() -> float:
     contexts = (None, "yes_no", "pain", "exercise")
     widest = max(max(t.sure_margin, t.agree_margin, t.confirm_margin) for t in map(tuning, contexts))
     return min(HORIZON, widest + MARGIN_SLACK)
+
+
+@cache
+def decoy_reach() -> float:
+    """How far below a winning decoy phrases can still change a decision (the widest decoy_slack plus the
+    confirm_margin an answer needs there, plus MARGIN_SLACK; 0 when no context forgives a decoy): the
+    recogniser scores no further (moonshine_decoding.score's ``under_decoy``)."""
+    contexts = (None, "yes_no", "pain", "exercise")
+    reach = max((t.decoy_slack + t.confirm_margin for t in map(tuning, contexts) if t.decoy_slack > 0), default=None)
+    return 0.0 if reach is None else min(HORIZON, reach + MARGIN_SLACK)
 
 
 def context_of(expect: Expect) -> str:
@@ -172,13 +186,15 @@ def decide(transcript: str, transcript_logprob: float, scores: dict[str, float],
     if not scored:
         return Verdict(transcript, 0.0, rejected=True, reason="no expected phrase comes close")
     best = max(scored, key=lambda c: scores[c.phrase])
-    rivals = [scores[c.phrase] for c in pool if c.meaning != best.meaning and c.phrase in scores]
-    margin = min(HORIZON, scores[best.phrase] - max(rivals)) if rivals else HORIZON
+    over_others = _lead(scores, best, [c for c in pool if c.meaning is not None and c.meaning != best.meaning])
+    over_decoys = _lead(scores, best, [c for c in pool if c.meaning is None])
+    margin = min(over_others, over_decoys)
     gap = transcript_logprob - scores[best.phrase]
     if said is not None and said != best.meaning:
         return Verdict(transcript, 0.0, rejected=True, reason=f"transcript says {said}, scores {best.meaning}",
                        margin=margin)
-    if margin <= 0:
+    under_decoy = said is None and over_others > 0 >= over_decoys > -t.decoy_slack
+    if margin <= 0 and not under_decoy:
         return Verdict(transcript, 0.0, rejected=True, reason="a decoy or another meaning wins", margin=margin)
     if said == best.meaning:
         if margin >= t.sure_margin:
@@ -189,9 +205,17 @@ def decide(transcript: str, transcript_logprob: float, scores: dict[str, float],
         return Verdict(transcript, 0.0, rejected=True, reason="agrees, margin too small", margin=margin)
     if len(transcript.split()) > SCORES_ONLY_WORDS or other_numbers(transcript):
         return Verdict(transcript, 0.0, rejected=True, reason="the transcript says something else", margin=margin)
-    if margin >= t.confirm_margin and gap <= t.confirm_gap:
-        return Verdict(best.phrase, t.unsure_confidence, rejected=False, reason="scores only", margin=margin)
+    lead = over_others if under_decoy else margin
+    if lead >= t.confirm_margin and gap <= t.confirm_gap:
+        reason = "scores only, under a decoy" if under_decoy else "scores only"
+        return Verdict(best.phrase, t.unsure_confidence, rejected=False, reason=reason, margin=margin)
     return Verdict(transcript, 0.0, rejected=True, reason="not an answer", margin=margin)
+
+
+def _lead(scores: dict[str, float], best: Candidate, rivals: list[Candidate]) -> float:
+    """How far the best answer scores above the best of ``rivals`` (HORIZON when none was scored)."""
+    found = [scores[c.phrase] for c in rivals if c.phrase in scores]
+    return min(HORIZON, scores[best.phrase] - max(found)) if found else HORIZON
 
 
 def other_numbers(transcript: str) -> bool:
