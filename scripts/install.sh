@@ -37,6 +37,6 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
-# Once: Moonshine's decoder with its int8 weights unpacked to floats (165 MB in .venv/share), 3-4x faster answers.
+# Once: Moonshine's decoder unpacked to int8 products (55 MB in .venv/share): answers decode several times faster.
 .venv/bin/python -m voicecoach.voice.moonshine_unpack
 echo "voicecoach is installed in .venv: run .venv/bin/voicecoach"
