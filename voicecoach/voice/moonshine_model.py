@@ -2,7 +2,8 @@
 
 The models come in the ``moonshine-cpp`` wheel (MIT; encoder 21 MB, merged decoder 43 MB, tokenizer) and
 are run with the ``onnxruntime`` package: memory arena off, the model bytes used in place, at most two
-threads; the decoder unpacked ahead of time when it can be (its int8 weights multiplied as they are: moonshine_unpack.py).
+threads; the decoder unpacked ahead of time when it can be (its int8 weights multiplied as they are:
+moonshine_unpack.py).
 ``VOICECOACH_MOONSHINE_DIR`` points at another folder holding the same three files.
 
 Decoder protocol (measured): the first call has no cache, ``input_ids`` [[1]] and empty pasts; later
