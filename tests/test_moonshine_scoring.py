@@ -208,3 +208,14 @@ def test_scoring_under_a_winning_decoy_reaches_as_far_as_a_forgiven_answer_needs
         t = tuning(context)
         if t.decoy_slack > 0:
             assert t.decoy_slack + t.confirm_margin < reach
+
+
+@pytest.mark.parametrize(("transcript", "expect", "given"), [
+    ("9.", YES_NO, {"nine": -0.3, "no": -1.5}),  # an 8 kHz "nine" in noise: "no" close under the decoy
+    ("Yes.", PAIN, {"yes": -0.2, "six": -1.0}),
+    ("Okay.", PAIN, {"okay": -0.4, "eight": -1.2}),
+])
+def test_a_transcript_that_answers_another_question_is_never_overruled_by_scores(transcript, expect, given):
+    for settings in (T, FORGIVING):
+        v = decide(transcript, given[next(iter(given))], scores(expect, **given), expect, settings)
+        assert v.rejected and v.reason == "the transcript answers another question", (settings, v)

@@ -23,6 +23,9 @@ _TOKEN = re.compile(r"[a-z]+|[0-9]+")
 SCORES_ONLY_WORDS = 2
 """An answer that wins on score alone is heard only when the transcript is short (empty, "Fool.", "And six."):
 a longer transcript that means nothing is something else ("Hey, channel rocks!")."""
+ANY_QUESTION = Expect.of(*Vocabulary)
+"""Every vocabulary: a transcript that means something here but not in the current expectation answers
+another question ("9." to a yes/no question, "Yes." to a pain question), and no score overrules it."""
 HORIZON = 8.0
 """Margins are only measured this far (moonshine_decoding.HORIZON): a bigger one counts as this."""
 
@@ -192,6 +195,9 @@ def decide(transcript: str, transcript_logprob: float, scores: dict[str, float],
     gap = transcript_logprob - scores[best.phrase]
     if said is not None and said != best.meaning:
         return Verdict(transcript, 0.0, rejected=True, reason=f"transcript says {said}, scores {best.meaning}",
+                       margin=margin)
+    if said is None and understand(transcript, ANY_QUESTION) is not None:  # "9." to a yes/no question
+        return Verdict(transcript, 0.0, rejected=True, reason="the transcript answers another question",
                        margin=margin)
     under_decoy = said is None and over_others > 0 >= over_decoys > -t.decoy_slack
     if margin <= 0 and not under_decoy:
