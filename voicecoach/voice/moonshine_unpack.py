@@ -132,6 +132,8 @@ class Packed:
     offset: str
     nodes: tuple[str, str, str]
     """The outputs of its Cast, Mul and Add nodes."""
+    zero_point: int | None
+    """Its int8 zero point when it has one (a per-tensor scale, offset = -zero_point * scale), else None."""
 
 
 def unpack_weights(model: Any) -> tuple[int, int]:
@@ -146,7 +148,7 @@ def unpack_weights(model: Any) -> tuple[int, int]:
     graph = model.graph
     constants = {i.name: i for i in graph.initializer}
     readers = _readers(graph)
-    int8 = {p.output: p for p in _packed_weights(graph, constants) if _multipliable(p, constants, readers)}
+    int8 = {p.output: p for p in _packed_weights(graph, constants) if _multipliable(p, readers)}
     skipped = {name for p in int8.values() for name in p.nodes}
     graph_nodes = [n for n in graph.node if n.output[0] not in skipped]
     del graph.node[:]
@@ -154,9 +156,10 @@ def unpack_weights(model: Any) -> tuple[int, int]:
     folded = _fold(graph)
     if not int8 and not folded:
         raise UnpackFailed("no packed weights found in the decoder")
-    extra = _int8_constants(int8, constants)
-    _rewrite(graph, int8, {}, extra)
-    graph.initializer.extend(extra.values())
+    through_transpose = {p.output for p in int8.values()
+                         if any(node.op_type == "Transpose" for node, _ in readers[p.output])}
+    graph.initializer.extend(_int8_constants(int8, constants, through_transpose))
+    _rewrite(graph, int8, {})
     _drop_unread(graph)
     if int8 and not any(o.domain == MICROSOFT for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid(MICROSOFT, 1))
@@ -181,7 +184,8 @@ def _packed_weights(graph: Any, constants: dict[str, Any]) -> list[Packed]:
         quantized = constants.get(cast.input[0])
         if quantized is not None and quantized.data_type == TensorProto.INT8:
             found.append(Packed(add.output[0], cast.input[0], mul.input[1], add.input[1],
-                                (cast.output[0], mul.output[0], add.output[0])))
+                                (cast.output[0], mul.output[0], add.output[0]),
+                                _zero_point(constants[mul.input[1]], constants[add.input[1]])))
     return found
 
 
@@ -199,11 +203,11 @@ def _readers(graph: Any, into: dict[str, list[tuple[Any, int]]] | None = None) -
     return found
 
 
-def _zero_point(packed: Packed, constants: dict[str, Any]) -> int | None:
+def _zero_point(scale_tensor: Any, offset_tensor: Any) -> int | None:
     """The int8 zero point of a per-tensor packed weight (offset = -zero_point * scale), or None."""
     from onnx import numpy_helper  # noqa: PLC0415
 
-    scale, offset = (numpy_helper.to_array(constants[n]).astype(np.float64) for n in (packed.scale, packed.offset))
+    scale, offset = (numpy_helper.to_array(t).astype(np.float64) for t in (scale_tensor, offset_tensor))
     if scale.size != 1 or offset.size != 1 or float(scale.flat[0]) == 0.0:
         return None
     steps = -float(offset.flat[0]) / float(scale.flat[0])
@@ -211,11 +215,11 @@ def _zero_point(packed: Packed, constants: dict[str, Any]) -> int | None:
     return whole if abs(steps - whole) < 1e-3 and -128 <= whole <= 127 else None
 
 
-def _multipliable(packed: Packed, constants: dict[str, Any], readers: dict[str, list[tuple[Any, int]]]) -> bool:
+def _multipliable(packed: Packed, readers: dict[str, list[tuple[Any, int]]]) -> bool:
     """Whether a packed weight can stay int8: a whole zero point, and read only as the right-hand side of a
     MatMul (also through a 2-D Transpose) or as the table of a row Gather; its chain's inner values read
     by nothing else."""
-    if _zero_point(packed, constants) is None:
+    if packed.zero_point is None:
         return False
     if any(len(readers.get(name, [])) != 1 for name in packed.nodes[:2]):
         return False
@@ -242,23 +246,22 @@ def _attribute(node: Any, name: str, default: Any) -> Any:
     return default
 
 
-def _int8_constants(int8: dict[str, Packed], constants: dict[str, Any]) -> dict[str, Any]:
-    """The scalar scale and int8 zero point of each int8 weight, and the transposed int8 table of each."""
+def _int8_constants(int8: dict[str, Packed], constants: dict[str, Any], through_transpose: set[str]) -> list[Any]:
+    """The scalar scale and int8 zero point of each int8 weight, and the transposed int8 table of those read
+    through a Transpose."""
     from onnx import numpy_helper  # noqa: PLC0415
 
-    out: dict[str, Any] = {}
+    made: dict[str, np.ndarray[Any, Any]] = {}
     for p in int8.values():
-        scale = numpy_helper.to_array(constants[p.scale]).astype(np.float32).reshape(())
-        zero = np.array(_zero_point(p, constants), dtype=np.int8)
-        table = numpy_helper.to_array(constants[p.quantized])
-        made: dict[str, np.ndarray[Any, Any]] = {f"{p.output}__int8_scale": scale, f"{p.output}__int8_zero_point": zero}
-        if table.ndim == 2:
+        made[f"{p.output}__int8_scale"] = numpy_helper.to_array(constants[p.scale]).astype(np.float32).reshape(())
+        made[f"{p.output}__int8_zero_point"] = np.array(p.zero_point, dtype=np.int8)
+        if p.output in through_transpose:
+            table = numpy_helper.to_array(constants[p.quantized])
             made[f"{p.quantized}__transposed"] = np.ascontiguousarray(table.T)
-        out |= {name: numpy_helper.from_array(value, name) for name, value in made.items()}
-    return out
+    return [numpy_helper.from_array(value, name) for name, value in made.items()]
 
 
-def _rewrite(graph: Any, int8: dict[str, Packed], transposed: dict[str, Packed], extra: dict[str, Any]) -> None:
+def _rewrite(graph: Any, int8: dict[str, Packed], transposed: dict[str, Packed]) -> None:
     """Make the readers of int8 weights read them as int8, in this graph and the graphs inside it."""
     from onnx import AttributeProto, TensorProto, helper  # noqa: PLC0415
 
@@ -268,7 +271,7 @@ def _rewrite(graph: Any, int8: dict[str, Packed], transposed: dict[str, Packed],
             if attribute.type == AttributeProto.GRAPH:
                 if not attribute.g.name:  # ONNX Runtime's export leaves nested graphs unnamed; onnx rejects that
                     attribute.g.name = f"{node.name or node.op_type}_{attribute.name}"
-                _rewrite(attribute.g, int8, transposed, extra)
+                _rewrite(attribute.g, int8, transposed)
         weight = node.input[1] if node.op_type == "MatMul" else node.input[0] if node.input else ""
         if node.op_type == "MatMul" and (weight in int8 or weight in transposed):
             p = int8.get(weight) or transposed[weight]
