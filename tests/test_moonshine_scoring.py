@@ -9,6 +9,7 @@ from voicecoach.dialogue.understanding import number_choice, understand
 from voicecoach.ports import Expect, Vocabulary
 from voicecoach.voice.moonshine_guards import audio_problem, transcript_problem
 from voicecoach.voice.moonshine_scoring import (
+    SECTIONS,
     Tuning,
     candidates,
     context_of,
@@ -133,7 +134,7 @@ def test_a_pain_word_keeps_its_meaning():
 
 
 def test_the_calibrated_tuning_loads_and_is_ordered():
-    for context in (None, "yes_no", "pain", "exercise"):
+    for context in SECTIONS:
         t = tuning(context)
         assert t.agree_margin <= t.sure_margin
         assert t.unsure_confidence < 0.6 <= t.sure_confidence
@@ -144,7 +145,7 @@ def test_scoring_reaches_beyond_every_margin_a_decision_compares_with():
     """The recogniser scores phrases only this far below the best answer: every margin threshold of every
     context must lie inside it, or a rival left unscored could turn an unsure answer into a sure one."""
     horizon = decision_horizon()
-    for context in (None, "yes_no", "pain", "exercise"):
+    for context in SECTIONS:
         t = tuning(context)
         assert max(t.sure_margin, t.agree_margin, t.confirm_margin) < horizon
 
@@ -204,7 +205,7 @@ def test_scoring_under_a_winning_decoy_reaches_as_far_as_a_forgiven_answer_needs
     """When a decoy leads, phrases are scored decoy_reach() below it: an answer forgiven under the decoy, and
     every other meaning within confirm_margin of that answer, must have been scored."""
     reach = decoy_reach()
-    for context in (None, "yes_no", "pain", "exercise"):
+    for context in SECTIONS:
         t = tuning(context)
         if t.decoy_slack > 0:
             assert t.decoy_slack + t.confirm_margin < reach

@@ -62,6 +62,8 @@ def tuning(context: str | None = None) -> Tuning:
     return Tuning(**(common | own))
 
 
+SECTIONS = (None, "yes_no", "pain", "exercise")
+"""The tuning's sections: the common one (None) and each context's."""
 MARGIN_SLACK = 1.0
 """Nats beyond the widest threshold that scoring still works out exactly (a margin read in a log)."""
 
@@ -71,8 +73,7 @@ def decision_horizon() -> float:
     """The widest margin any context's decision compares with (the margin thresholds of data/
     moonshine_tuning.toml), plus MARGIN_SLACK: phrases scoring further below the best answer cannot change a
     decision, so the recogniser does not score them (moonshine_decoding.score's ``horizon``)."""
-    contexts = (None, "yes_no", "pain", "exercise")
-    widest = max(max(t.sure_margin, t.agree_margin, t.confirm_margin) for t in map(tuning, contexts))
+    widest = max(max(t.sure_margin, t.agree_margin, t.confirm_margin) for t in map(tuning, SECTIONS))
     return min(HORIZON, widest + MARGIN_SLACK)
 
 
@@ -81,8 +82,7 @@ def decoy_reach() -> float:
     """How far below a winning decoy phrases can still change a decision (the widest decoy_slack plus the
     confirm_margin an answer needs there, plus MARGIN_SLACK; 0 when no context forgives a decoy): the
     recogniser scores no further (moonshine_decoding.score's ``under_decoy``)."""
-    contexts = (None, "yes_no", "pain", "exercise")
-    reach = max((t.decoy_slack + t.confirm_margin for t in map(tuning, contexts) if t.decoy_slack > 0), default=None)
+    reach = max((t.decoy_slack + t.confirm_margin for t in map(tuning, SECTIONS) if t.decoy_slack > 0), default=None)
     return 0.0 if reach is None else min(HORIZON, reach + MARGIN_SLACK)
 
 
