@@ -130,3 +130,21 @@ def test_anything_else_is_no_choice(said):
 def test_number_wrapping_does_not_reach_other_questions():
     assert understand("a three", Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)) is None
     assert understand("about yes", Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)) is None
+
+
+@pytest.mark.parametrize("said", [
+    "please stop", "stop now", "Let's go stop", "Stop, stop.", "OK stop", "no, stop", "I want to stop", "ouch ouch",
+])
+def test_stop_said_with_a_word_or_two_around_it_still_stops(said):
+    for expect in (COUNTING, PAIN, Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)):
+        meaning = understand(said, expect)
+        assert isinstance(meaning, CommandWord) and meaning.command is Command.STOP, (said, expect)
+
+
+@pytest.mark.parametrize("said", [
+    "don't stop", "do not stop now", "never stop", "no need to stop",  # negated
+    "then we stop for today", "say stop at any time", "a stop sign is red",  # inside, or a sentence
+    "non-stop", "the pain is a five", "it hurts a bit more",  # no stop word, or a pain word inside a reply
+])
+def test_a_stop_word_inside_a_sentence_or_negated_is_not_a_stop(said):
+    assert understand(said, COUNTING) is None

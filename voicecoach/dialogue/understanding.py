@@ -74,6 +74,8 @@ def understand(text: str, expect: Expect, vocabulary: Words | None = None) -> Me
         return None
     if phrase in vocab.commands:
         return vocab.commands[phrase]
+    if (stop := stop_within(phrase)) is not None:
+        return vocab.commands[stop]
     wanted = expect.vocabularies
     answer = vocab.answers.get(phrase)
     if answer in (Answer.YES, Answer.NO) and Vocabulary.YES_NO in wanted:
@@ -86,6 +88,22 @@ def understand(text: str, expect: Expect, vocabulary: Words | None = None) -> Me
         return Answer.READY
     if Vocabulary.NUMBER in wanted:
         return number_in(phrase, vocab)
+    return None
+
+
+def stop_within(phrase: str) -> str | None:
+    """The stop word of a short reply that opens or closes with it and does not negate it ("please stop",
+    "stop now", "let's go stop", "ouch ouch"; not "don't stop" nor "then we stop for today"), or None
+    (data/words.toml, [stop_within]). ``phrase`` is normalised."""
+    spec = data.load("words")["stop_within"]
+    tokens = phrase.split()
+    if not 1 < len(tokens) <= spec["most_words"]:
+        return None
+    for word in (tokens[0], tokens[-1]):
+        if word in spec["words"]:
+            before = " " + " ".join(tokens[: tokens.index(word)]) + " "
+            if not any(f" {n} " in before for n in spec["negations"]):
+                return word
     return None
 
 
