@@ -6,11 +6,13 @@ import pytest
 
 from voicecoach import data
 from voicecoach.dialogue.understanding import number_choice, understand
+from voicecoach.domain.answers import Answer
 from voicecoach.ports import Expect, Vocabulary
 from voicecoach.voice.moonshine_guards import audio_problem, transcript_problem
 from voicecoach.voice.moonshine_scoring import (
     SECTIONS,
     Tuning,
+    all_phrases,
     candidates,
     context_of,
     decide,
@@ -21,6 +23,7 @@ from voicecoach.voice.moonshine_scoring import (
     phrases_of,
     tuning,
 )
+from voicecoach.voice.moonshine_spellings import merged, spellings, units
 from voicecoach.voice.pcm import Clip
 
 YES_NO = Expect.of(Vocabulary.YES_NO, Vocabulary.COMMANDS)
@@ -220,3 +223,39 @@ def test_a_transcript_that_answers_another_question_is_never_overruled_by_scores
     for settings in (T, FORGIVING):
         v = decide(transcript, given[next(iter(given))], scores(expect, **given), expect, settings)
         assert v.rejected and v.reason == "the transcript answers another question", (settings, v)
+
+
+def test_the_spellings_of_one_word_are_weighed_together():
+    """ "eight" and "8" are one sound: an empty transcript, "eight" -2.1 and "8" -3.1 against the filler
+    "thank you" -3.4. Apart, eight leads by 1.3 nats; together (log(e^-2.1 + e^-3.1) = -1.79) by 1.6."""
+    heard = scores(PAIN, eight=-2.1, thank_you=-3.4, **{"8": -3.1})
+    weighed = Tuning(sure_margin=2.0, agree_margin=0.5, confirm_margin=1.5, confirm_gap=3.0)
+    v = decide("", -1.2, heard, PAIN, weighed)
+    assert not v.rejected and understand(v.text, PAIN) == 8 and v.margin == pytest.approx(1.61, abs=0.01)
+    alone = decide("", -1.2, heard | {"8": -30.0}, PAIN, weighed)
+    assert alone.rejected and alone.margin == pytest.approx(1.3)
+
+
+def test_different_words_of_one_meaning_are_not_summed():
+    """ "yes" and "yeah" are two words: a "no" just under each is not outweighed by their sum."""
+    v = decide("", -1.0, scores(YES_NO, yes=-2.0, yeah=-2.0, no=-1.9), YES_NO, T)
+    assert v.rejected or understand(v.text, YES_NO) is Answer.NO
+
+
+def test_every_spelling_group_is_one_meaning_of_phrases_that_are_scored():
+    phrases = set(all_phrases())
+    for group in spellings():
+        assert len(group) > 1 and set(group) <= phrases, group
+        assert len({label(understand(p, Expect.of(*Vocabulary))) for p in group}) == 1, group
+
+
+def test_merged_sums_only_scored_spellings_and_keeps_the_rest():
+    groups = (("eight", "8"), ("nine", "9"))
+    got = merged({"eight": -1.0, "8": -1.0, "nine": -2.0, "hey": -0.5}, groups)
+    assert got["eight"] == got["8"] == pytest.approx(-1.0 + np.log(2))
+    assert got["nine"] == -2.0 and "9" not in got and got["hey"] == -0.5
+
+
+def test_units_keep_the_spellings_of_a_word_together_in_first_seen_order():
+    groups = (("eight", "8"), ("okay", "ok"))
+    assert units(["8", "hey", "eight", "ok"], groups) == [("eight", "8"), ("hey",), ("ok",)]

@@ -30,6 +30,7 @@ from voicecoach.voice.moonshine_scoring import (
     is_sentence,
     judge,
 )
+from voicecoach.voice.moonshine_spellings import spellings
 from voicecoach.voice.pcm import Clip
 
 RATE = 16000
@@ -123,7 +124,8 @@ class MoonshineRecogniser:
                         transcript.text, transcript.ended, expects):
                     pools = []
             for pool in pools:
-                score(self.model, start, pool, scores, horizon=self.horizon, under_decoy=self.under_decoy)
+                score(self.model, start, pool, scores, horizon=self.horizon, under_decoy=self.under_decoy,
+                      spellings=spellings())
             t2 = time.perf_counter()
             transcript = transcript or scores.greedy or self._greedy(start, clip)
             t3 = time.perf_counter()

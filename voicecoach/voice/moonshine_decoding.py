@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from voicecoach.voice.moonshine_model import END, START, MoonshineModel, Start
+from voicecoach.voice.moonshine_spellings import Groups, merged, units
 
 FULL_STOP = "."
 BATCH = 16
@@ -67,7 +68,7 @@ class Scores:
 
 def score(model: MoonshineModel, start: Start, candidates: list[tuple[str, str | None]],
           known: Scores | None = None, *, prune: bool = True, horizon: float = HORIZON,
-          under_decoy: float = 0.0) -> Scores:
+          under_decoy: float = 0.0, spellings: Groups = ()) -> Scores:
     """The log-probability of each phrase as the whole utterance (best of "Phrase" and "Phrase."), for the
     phrases that can matter: the best answer, and the best of everything with another meaning.
 
@@ -76,20 +77,23 @@ def score(model: MoonshineModel, start: Start, candidates: list[tuple[str, str |
     best bound first, in batches, and scoring stops when no bound left can change the decision (see
     :func:`_needed`): positive margins are exact up to ``horizon`` (and at least ``horizon`` beyond it);
     when a decoy wins, phrases are scored ``under_decoy`` below it (0: the margin is only known to be
-    negative). ``known`` holds what was already scored for this
-    clip (reused and extended in place); ``prune=False`` scores every phrase.
+    negative). The spellings of one word (``spellings``: "8" and "eight") are scored together and weighed as
+    one phrase, whose probability is their sum (moonshine_spellings.merged). ``known`` holds what was already
+    scored for this clip (reused and extended in place); ``prune=False`` scores every phrase.
     """
     done = known if known is not None else Scores()
     stop = [model.tokenizer.piece(FULL_STOP)]
     tokens = {p: model.tokenizer.encode(_written(p)) for p, _ in candidates}
     meaning = dict(candidates)
-    order = sorted(meaning, key=lambda p: -float(start.logprobs[tokens[p][0]]))
-    waiting = [p for p in order if p not in done.values]
+    first = {p: float(start.logprobs[tokens[p][0]]) for p in meaning}
+    bound = {u: float(np.logaddexp.reduce([first[p] for p in u])) for u in units(meaning, spellings)}
+    waiting = sorted((u for u in bound if any(p not in done.values for p in u)), key=lambda u: -bound[u])
     while waiting:
-        bound = float(start.logprobs[tokens[waiting[0]][0]])
-        if prune and bound < _needed(done.values, meaning, horizon, under_decoy):
+        if prune and bound[waiting[0]] < _needed(merged(done.values, spellings), meaning, horizon, under_decoy):
             break
-        batch, waiting = waiting[:BATCH], waiting[BATCH:]
+        batch: list[str] = []
+        while waiting and (not batch or len(batch) + len(waiting[0]) <= BATCH):
+            batch += [p for p in waiting.pop(0) if p not in done.values]
         _score_batch(model, start, {p: tokens[p] + stop for p in batch}, done)
     return done
 

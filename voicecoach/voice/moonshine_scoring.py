@@ -18,6 +18,7 @@ from voicecoach import data
 from voicecoach.dialogue.understanding import Answer, CommandWord, Meaning, number_choice, understand
 from voicecoach.ports import Expect, Vocabulary
 from voicecoach.voice.moonshine_guards import collapsed
+from voicecoach.voice.moonshine_spellings import merged, spellings
 
 _TOKEN = re.compile(r"[a-z]+|[0-9]+")
 SCORES_ONLY_WORDS = 2
@@ -178,8 +179,10 @@ def judge(transcript: str, logprob: float, *, ended: bool, trusted: bool, scores
 
 def decide(transcript: str, transcript_logprob: float, scores: dict[str, float], expect: Expect,
            settings: Tuning | None = None) -> Verdict:
-    """Accept, confirm or reject, from the free transcript and the scores of this expectation's candidates."""
+    """Accept, confirm or reject, from the free transcript and the scores of this expectation's candidates
+    (the spellings of one word, "8" and "eight", weighed together: moonshine_spellings.merged)."""
     t = settings or tuning(context_of(expect))
+    scores = merged(scores, spellings())
     pool = candidates(expect)
     said = label(understand(transcript, expect))
     choice = number_choice(transcript) if Vocabulary.NUMBER in expect.vocabularies else None
