@@ -9,9 +9,11 @@ Each tuning-half clip is heard once clean, once as an 8 kHz recording cut at the
 six 8 kHz speakers are in the tuning half: this makes 8 kHz versions of the others), and with --noise at
 10 dB; then every threshold combination of the grid is scored against the safety rules first (no wrong
 answer accepted with confidence; non-answers accepted at most 2%, with confidence at most 1%: the
-acceptance bounds of the real-voices issue), also when every threshold is made one nat more permissive (a
+acceptance bounds of the real-voices issue), also when every threshold is made a little more permissive (a
 buffer); among those that keep them, the one with the most right answers wins (sure answers count double,
-wrong ones -3). Zero non-answers with confidence cannot be asked of the tuning half: with running-tap noise
+wrong ones -3). The buffer is the smallest of BUFFERS whose choices keep the safety rules on speakers they
+were not chosen on (choose_buffer: two folds of the tuning speakers, each searched on one and checked on the
+other). Zero non-answers with confidence cannot be asked of the tuning half: with running-tap noise
 at 10 dB, a few 8 kHz digits ("four", "two", "nine") are heard as "No.", "Yeah." or "Yes. Yes." with
 margins of 2.6-5.5 nats, above any sure_margin that leaves real answers sure. The
 held-out half is never read here.
@@ -29,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.bench_recogniser import CONTEXTS, label_of, want_in
-from scripts.calibration_split import in_split, speakers_of
+from scripts.calibration_split import FSDD, in_split, speaker_hash, speakers_of
 from tests.real_voices import speech_span
 from tests.speech import with_noise
 from voicecoach.dialogue.understanding import understand
@@ -45,8 +47,8 @@ GRID = {
     "decoy_slack": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
 }
 SURE = 0.6
-SLACK = 1.0
-"""Nats of buffer on every threshold (see loosened)."""
+BUFFERS = (0.0, 0.5, 1.0)
+"""Nats of buffer on every threshold (see loosened) tried by choose_buffer, smallest first."""
 
 
 def telephone_cut(clip: Clip) -> Clip:
@@ -124,12 +126,12 @@ def acceptable(counts: dict[str, dict[str, int]]) -> bool:
                for c in counts.values())
 
 
-def loosened(t: Tuning) -> Tuning:
-    """The same setting one step more permissive: the safety rules must hold here too (a buffer, so that
-    the choice does not sit on the edge of the few tuning clips)."""
-    return Tuning(sure_margin=t.sure_margin - SLACK, agree_margin=max(0.0, t.agree_margin - SLACK / 2),
-                  confirm_margin=t.confirm_margin - SLACK, confirm_gap=t.confirm_gap + SLACK,
-                  decoy_slack=t.decoy_slack + SLACK if t.decoy_slack > 0 else 0.0)
+def loosened(t: Tuning, buffer: float) -> Tuning:
+    """The same setting ``buffer`` nats more permissive: the safety rules must hold here too (so that the
+    choice does not sit on the edge of the few tuning clips)."""
+    return Tuning(sure_margin=t.sure_margin - buffer, agree_margin=max(0.0, t.agree_margin - buffer / 2),
+                  confirm_margin=t.confirm_margin - buffer, confirm_gap=t.confirm_gap + buffer,
+                  decoy_slack=t.decoy_slack + buffer if t.decoy_slack > 0 else 0.0)
 
 
 def worth(counts: dict[str, dict[str, int]]) -> float:
@@ -142,6 +144,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--noise", type=Path, default=None)
+    parser.add_argument("--buffer", type=float, default=None,
+                        help="nats of buffer on every threshold (default: chosen by choose_buffer)")
+    parser.add_argument("--speakers", type=Path, default=None,
+                        help="the corpus whose manifest names the speakers, for choose_buffer's folds (default: "
+                             "--corpus, else ../shared/corpus/real-voices beside the repository)")
     parser.add_argument("--hearings", type=Path, nargs="+", default=[Path("bench-results/moonshine-hearings.jsonl")])
     args = parser.parse_args()
     if args.corpus is not None:
@@ -149,16 +156,20 @@ def main() -> None:
         hear_all(args.corpus, args.noise, args.hearings[0])
     rows = [json.loads(line) for path in args.hearings for line in path.read_text(encoding="utf-8").splitlines()]
     print(f"{len(rows)} hearings")
+    corpus = args.speakers or args.corpus or Path(__file__).resolve().parents[2] / "shared/corpus/real-voices"
+    buffer = args.buffer if args.buffer is not None else choose_buffer(rows, speakers_of(corpus))
+    print(f"buffer: {buffer} nats")
     for context in CONTEXTS:  # each context has its own thresholds ([decision.CONTEXT] in the tuning file)
-        found = search(rows, context)
+        found = search(rows, context, buffer)
         if found is None:
             print(f"  {context:9} no setting of the grid keeps the safety rules")
             continue
         print(f"  {context:9} {found[0]}\n            {found[1][context]}")
 
 
-def search(rows: list[dict[str, Any]], context: str) -> tuple[Tuning, dict[str, dict[str, int]]] | None:
-    """The grid's best setting for one context that keeps the safety rules, also loosened."""
+def search(rows: list[dict[str, Any]], context: str,
+           buffer: float) -> tuple[Tuning, dict[str, dict[str, int]]] | None:
+    """The grid's best setting for one context that keeps the safety rules, also loosened by ``buffer``."""
     best: tuple[float, Tuning, dict[str, dict[str, int]]] | None = None
     for values in itertools.product(*GRID.values()):
         tuning = Tuning(**dict(zip(GRID, values, strict=True)))
@@ -167,9 +178,37 @@ def search(rows: list[dict[str, Any]], context: str) -> tuple[Tuning, dict[str, 
         counts = evaluate(rows, tuning, context)
         if not acceptable(counts) or (best is not None and worth(counts) <= best[0]):
             continue
-        if acceptable(evaluate(rows, loosened(tuning), context)):
+        if acceptable(evaluate(rows, loosened(tuning, buffer), context)):
             best = (worth(counts), tuning, counts)
     return None if best is None else (best[1], best[2])
+
+
+def fold_of(row: dict[str, Any], speakers: dict[str, str]) -> int:
+    """Which of two folds of the tuning half a hearing's speaker is in (the second byte of the hash of the
+    speaker's id; the 8 kHz speakers alternate, as in calibration_split)."""
+    speaker = speakers.get(row["file"], row["file"])
+    if speaker in FSDD:
+        tuning_8k = [s for s in sorted(FSDD, key=speaker_hash) if in_split(s, "tune")]
+        return tuning_8k.index(speaker) % 2
+    return speaker_hash(speaker)[1] % 2
+
+
+def choose_buffer(rows: list[dict[str, Any]], speakers: dict[str, str]) -> float:
+    """The smallest buffer (BUFFERS) whose choices keep the safety rules on speakers they were not chosen on:
+    the tuning half is split in two folds of speakers, each context is searched on one fold and checked on
+    the other, both ways round. The largest buffer when none does."""
+    folds = [[r for r in rows if fold_of(r, speakers) == k] for k in (0, 1)]
+    for buffer in BUFFERS:
+        kept = True
+        for context in CONTEXTS:
+            for fit, check in ((folds[0], folds[1]), (folds[1], folds[0])):
+                found = search(fit, context, buffer)
+                counts = evaluate(check, found[0], context) if found else None
+                print(f"  buffer {buffer}: {context:9} {found[0] if found else None}\n      other fold: {counts}")
+                kept = kept and counts is not None and acceptable(counts)
+        if kept:
+            return buffer
+    return BUFFERS[-1]
 
 if __name__ == "__main__":
     main()

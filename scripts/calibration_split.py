@@ -29,15 +29,15 @@ def speakers_of(corpus: Path) -> dict[str, str]:
         return {r["file"]: (r["speaker"] if "unknown" not in r["speaker"] else r["file"]) for r in rows}
 
 
-def _hash(speaker: str) -> bytes:
+def speaker_hash(speaker: str) -> bytes:
     return hashlib.sha1(speaker.encode("utf-8")).digest()
 
 
 def held_out(speaker: str) -> bool:
     """True for the speakers kept out of tuning."""
     if speaker in FSDD:
-        return sorted(FSDD, key=_hash).index(speaker) % 2 == 1
-    return _hash(speaker)[0] % 2 == 1
+        return sorted(FSDD, key=speaker_hash).index(speaker) % 2 == 1
+    return speaker_hash(speaker)[0] % 2 == 1
 
 
 def in_split(speaker: str, split: str) -> bool:
