@@ -259,3 +259,14 @@ def test_merged_sums_only_scored_spellings_and_keeps_the_rest():
 def test_units_keep_the_spellings_of_a_word_together_in_first_seen_order():
     groups = (("eight", "8"), ("okay", "ok"))
     assert units(["8", "hey", "eight", "ok"], groups) == [("eight", "8"), ("hey",), ("ok",)]
+
+
+def test_one_word_repeated_until_the_length_limit_is_not_a_sentence_but_only_the_scores_speak():
+    """A real "six" (FSDD, 8 kHz) written "Six. Six. Six." and cut by the length limit: not a sentence, and
+    not trusted either (the model's known repetition), so "six" is heard from the scores alone: unsure."""
+    heard = scores(PAIN, six=-2.5, sex=-6.5, **{"6": -2.6})
+    v = judge("Six. Six. Six.", -0.8, ended=False, trusted=True, scores=heard, expect=PAIN, settings=T)
+    assert (v.text, v.rejected, v.reason) == ("six", False, "scores only") and v.confidence < 0.6
+    cut = judge("Do you know that his eminence", -0.8, ended=False, trusted=True, scores=heard, expect=PAIN,
+                settings=T)
+    assert cut.rejected and cut.reason == "a sentence"

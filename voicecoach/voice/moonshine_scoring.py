@@ -159,18 +159,27 @@ def all_phrases() -> tuple[str, ...]:
 
 
 def is_sentence(transcript: str, ended: bool, expects: tuple[Expect, ...]) -> bool:
-    """A free transcript still going at the length limit, or of more than three words that no expectation
-    understands: a sentence (or a string of digits), rejected without scoring."""
+    """A free transcript still going at the length limit (unless it is one word over and over: see
+    :func:`cut_repetition`), or of more than three words that no expectation understands: a sentence (or a
+    string of digits), rejected without scoring."""
     if not ended:
-        return True
+        return not cut_repetition(transcript, ended)
     long = len(transcript.split()) > 3
     return long and all(understand(transcript, e) is None and number_choice(transcript) is None for e in expects)
+
+
+def cut_repetition(transcript: str, ended: bool) -> bool:
+    """One word written over and over until the length limit cut it ("Six. Six. Six."): the model's known
+    repetition, not a sentence; like a transcript that repeats itself, it is not trusted, and only the scores
+    speak (an answer is then at most unsure)."""
+    return not ended and collapsed(transcript) != transcript
 
 
 def judge(transcript: str, logprob: float, *, ended: bool, trusted: bool, scores: dict[str, float],
           expect: Expect, settings: Tuning | None = None) -> Verdict:
     """The decision on one hearing: an untrusted transcript (empty, repeating...) counts as saying nothing,
     a sentence is rejected, the rest goes to :func:`decide`."""
+    trusted = trusted and not cut_repetition(transcript, ended)
     text = collapsed(transcript) if trusted and ended else transcript if trusted else ""
     if text and is_sentence(text, ended, (expect,)):
         return Verdict(text, 0.0, rejected=True, reason="a sentence")
