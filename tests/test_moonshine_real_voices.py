@@ -115,7 +115,9 @@ def test_scoring_only_as_far_as_the_decision_looks_changes_no_decision(moonshine
     (decision_horizon, about half the decoder calls), or further below a winning decoy than a forgiven answer
     needs (decoy_reach): every clip gets the same verdict, in every context, as when everything within the
     widest horizon is scored, and the same positive margin up to that horizon (a negative one, a decoy
-    winning, is only known to be negative)."""
+    winning, is only known to be negative). Within 0.05 nat: the int8 decoder quantizes its activations per
+    decoder call, so a phrase scored in another batch scores a few thousandths of a nat apart (measured:
+    "floor" -6.143 and -6.137 on four__fsdd_theo_1)."""
     from voicecoach.voice.moonshine_decoding import HORIZON  # noqa: PLC0415
 
     expects = [e for e, _ in CONTEXTS.values()]
@@ -123,13 +125,15 @@ def test_scoring_only_as_far_as_the_decision_looks_changes_no_decision(moonshine
     assert narrow[0] < HORIZON and narrow[1] <= HORIZON
     for path in CLIPS[::2]:
         clip = read_wav(path).resampled(16000)
-        verdicts = []
+        verdicts, margins = [], []
         for reach in (narrow, (HORIZON, HORIZON)):
             moonshine.horizon, moonshine.under_decoy = reach
             try:
                 hearing = moonshine.hear(clip, *expects)
             finally:
                 moonshine.horizon, moonshine.under_decoy = narrow
-            verdicts.append([(v.text, v.confidence, v.rejected, round(min(max(v.margin, 0.0), narrow[0]), 4))
-                             for v in (moonshine.judge(hearing, e) for e in expects)])
+            decided = [moonshine.judge(hearing, e) for e in expects]
+            verdicts.append([(v.text, v.confidence, v.rejected) for v in decided])
+            margins.append([min(max(v.margin, 0.0), narrow[0]) for v in decided])
         assert verdicts[0] == verdicts[1], path.name
+        assert margins[0] == pytest.approx(margins[1], abs=0.05), path.name
