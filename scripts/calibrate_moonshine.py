@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.bench_recogniser import CONTEXTS, label_of, want_in
-from scripts.calibration_split import FSDD, in_split, speaker_hash, speakers_of
+from scripts.calibration_split import FSDD, fsdd_rank, in_split, speaker_hash, speakers_of
 from tests.real_voices import speech_span
 from tests.speech import with_noise
 from voicecoach.dialogue.understanding import understand
@@ -187,9 +187,8 @@ def fold_of(row: dict[str, Any], speakers: dict[str, str]) -> int:
     """Which of two folds of the tuning half a hearing's speaker is in (the second byte of the hash of the
     speaker's id; the 8 kHz speakers alternate, as in calibration_split)."""
     speaker = speakers.get(row["file"], row["file"])
-    if speaker in FSDD:
-        tuning_8k = [s for s in sorted(FSDD, key=speaker_hash) if in_split(s, "tune")]
-        return tuning_8k.index(speaker) % 2
+    if speaker in FSDD:  # the tuning ones hold the even places: 0, 2, 4 -> folds 0, 1, 0
+        return fsdd_rank(speaker) // 2 % 2
     return speaker_hash(speaker)[1] % 2
 
 

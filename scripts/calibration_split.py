@@ -30,13 +30,19 @@ def speakers_of(corpus: Path) -> dict[str, str]:
 
 
 def speaker_hash(speaker: str) -> bytes:
+    """The SHA-1 of a speaker's id, from which the halves (and calibrate_moonshine's folds) are drawn."""
     return hashlib.sha1(speaker.encode("utf-8")).digest()
+
+
+def fsdd_rank(speaker: str) -> int:
+    """The place of an 8 kHz speaker in the order of their hashes (0-5): odd places are held out."""
+    return sorted(FSDD, key=speaker_hash).index(speaker)
 
 
 def held_out(speaker: str) -> bool:
     """True for the speakers kept out of tuning."""
     if speaker in FSDD:
-        return sorted(FSDD, key=speaker_hash).index(speaker) % 2 == 1
+        return fsdd_rank(speaker) % 2 == 1
     return speaker_hash(speaker)[0] % 2 == 1
 
 
