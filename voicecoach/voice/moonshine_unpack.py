@@ -156,10 +156,10 @@ def unpack_weights(model: Any) -> tuple[int, int]:
     folded = _fold(graph)
     if not int8 and not folded:
         raise UnpackFailed("no packed weights found in the decoder")
-    through_transpose = {p.output for p in int8.values()
-                         if any(node.op_type == "Transpose" for node, _ in readers[p.output])}
-    graph.initializer.extend(_int8_constants(int8, constants, through_transpose))
-    _rewrite(graph, int8, {})
+    transposed = {node.output[0]: p for p in int8.values() for node, _ in readers[p.output]
+                  if node.op_type == "Transpose"}
+    graph.initializer.extend(_int8_constants(int8, constants, {p.output for p in transposed.values()}))
+    _rewrite(graph, int8, transposed)
     _drop_unread(graph)
     if int8 and not any(o.domain == MICROSOFT for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid(MICROSOFT, 1))
@@ -201,6 +201,11 @@ def _readers(graph: Any, into: dict[str, list[tuple[Any, int]]] | None = None) -
             if attribute.type == AttributeProto.GRAPH:
                 _readers(attribute.g, found)
     return found
+
+
+def _read_names(graph: Any) -> set[str]:
+    """Every value name that a node (in this graph or the graphs inside it) or the graph's output reads."""
+    return _readers(graph).keys() | {o.name for o in graph.output}
 
 
 def _zero_point(scale_tensor: Any, offset_tensor: Any) -> int | None:
@@ -262,7 +267,9 @@ def _int8_constants(int8: dict[str, Packed], constants: dict[str, Any], through_
 
 
 def _rewrite(graph: Any, int8: dict[str, Packed], transposed: dict[str, Packed]) -> None:
-    """Make the readers of int8 weights read them as int8, in this graph and the graphs inside it."""
+    """Make the readers of int8 weights read them as int8, in this graph and the graphs inside it
+    (``transposed``: the output of each Transpose of an int8 weight; its MatMul reads the transposed int8
+    table instead, and the Transpose goes)."""
     from onnx import AttributeProto, TensorProto, helper  # noqa: PLC0415
 
     nodes = []
@@ -279,8 +286,8 @@ def _rewrite(graph: Any, int8: dict[str, Packed], transposed: dict[str, Packed])
             ins = [node.input[0], table, f"{p.output}__int8_scale", f"{p.output}__int8_zero_point"]
             nodes.append(helper.make_node("DynamicQuantizeMatMul", ins, list(node.output),
                                           name=f"{node.output[0]}__int8", domain=MICROSOFT))
-        elif node.op_type == "Transpose" and weight in int8:
-            transposed[node.output[0]] = int8[weight]  # its MatMul reads the transposed int8 table instead
+        elif node.op_type == "Transpose" and node.output[0] in transposed:
+            continue
         elif node.op_type == "Gather" and weight in int8:
             p, out = int8[weight], node.output[0]
             nodes += [helper.make_node("Gather", [p.quantized, node.input[1]], [f"{out}_int8"], axis=0),
@@ -317,7 +324,7 @@ def _fold(graph: Any) -> int:
             values[node.output[0]] = np.add(ins[0], ins[1], dtype=np.float32)
     del graph.node[:]
     graph.node.extend(kept)
-    read = _readers(graph).keys() | {o.name for o in graph.output}
+    read = _read_names(graph)
     folded = {name: value for name, value in values.items() if name in read}
     graph.initializer.extend(numpy_helper.from_array(value, name) for name, value in folded.items())
     return len(folded)
@@ -325,7 +332,7 @@ def _fold(graph: Any) -> int:
 
 def _drop_unread(graph: Any) -> None:
     """Drop the initializers that nothing reads any more (the float copies, the folded chains' inputs)."""
-    read = _readers(graph).keys() | {o.name for o in graph.output}
+    read = _read_names(graph)
     kept = [i for i in graph.initializer if i.name in read]
     del graph.initializer[:]
     graph.initializer.extend(kept)
