@@ -148,3 +148,8 @@ def test_stop_said_with_a_word_or_two_around_it_still_stops(said):
 ])
 def test_a_stop_word_inside_a_sentence_or_negated_is_not_a_stop(said):
     assert understand(said, COUNTING) is None
+
+
+def test_every_word_heard_inside_a_reply_is_a_stop_command():
+    within = words().stop_within
+    assert within.words and all(words().commands[w].command is Command.STOP for w in within.words)

@@ -15,12 +15,37 @@ __all__ = ["Answer", "CommandWord", "Meaning"]  # re-exported only for voice/moo
 
 
 @dataclass(frozen=True)
+class StopWithin:
+    """How "stop" is heard with a word or two around it (words.toml, [stop_within]; normalised)."""
+
+    words: frozenset[str]
+    """The command words heard inside a short reply ("stop", "ouch")."""
+    most_words: int
+    negations: tuple[str, ...]
+
+    def find(self, phrase: str) -> str | None:
+        """The stop word of a short reply that opens or closes with it and does not negate it ("please stop",
+        "stop now", "let's go stop", "ouch ouch"; not "don't stop" nor "then we stop for today"), or None.
+        ``phrase`` is normalised."""
+        tokens = phrase.split()
+        if not 1 < len(tokens) <= self.most_words:
+            return None
+        for word in (tokens[0], tokens[-1]):
+            if word in self.words:
+                before = " " + " ".join(tokens[: tokens.index(word)]) + " "
+                if not any(f" {n} " in before for n in self.negations):
+                    return word
+        return None
+
+
+@dataclass(frozen=True)
 class Words:
     """The vocabulary of words.toml, indexed by normalised phrase."""
 
     answers: dict[str, Answer]
     commands: dict[str, CommandWord]
     numbers: dict[str, int]
+    stop_within: StopWithin
 
     def phrases(self, vocabulary: Vocabulary) -> list[str]:
         """Every phrase of one vocabulary (for building a recogniser's grammar)."""
@@ -59,7 +84,10 @@ def words() -> Words:
         for p in phrases
     }
     numbers = {normalise(p): int(n) for n, phrases in raw["numbers"].items() for p in phrases}
-    return Words(answers, commands, numbers)
+    within = raw["stop_within"]
+    stop_within = StopWithin(frozenset(map(normalise, within["words"])), within["most_words"],
+                             tuple(map(normalise, within["negations"])))
+    return Words(answers, commands, numbers, stop_within)
 
 
 def understand(text: str, expect: Expect, vocabulary: Words | None = None) -> Meaning | None:
@@ -74,7 +102,7 @@ def understand(text: str, expect: Expect, vocabulary: Words | None = None) -> Me
         return None
     if phrase in vocab.commands:
         return vocab.commands[phrase]
-    if (stop := stop_within(phrase)) is not None:
+    if (stop := vocab.stop_within.find(phrase)) is not None:
         return vocab.commands[stop]
     wanted = expect.vocabularies
     answer = vocab.answers.get(phrase)
@@ -88,22 +116,6 @@ def understand(text: str, expect: Expect, vocabulary: Words | None = None) -> Me
         return Answer.READY
     if Vocabulary.NUMBER in wanted:
         return number_in(phrase, vocab)
-    return None
-
-
-def stop_within(phrase: str) -> str | None:
-    """The stop word of a short reply that opens or closes with it and does not negate it ("please stop",
-    "stop now", "let's go stop", "ouch ouch"; not "don't stop" nor "then we stop for today"), or None
-    (data/words.toml, [stop_within]). ``phrase`` is normalised."""
-    spec = data.load("words")["stop_within"]
-    tokens = phrase.split()
-    if not 1 < len(tokens) <= spec["most_words"]:
-        return None
-    for word in (tokens[0], tokens[-1]):
-        if word in spec["words"]:
-            before = " " + " ".join(tokens[: tokens.index(word)]) + " "
-            if not any(f" {n} " in before for n in spec["negations"]):
-                return word
     return None
 
 
