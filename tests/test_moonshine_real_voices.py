@@ -1,4 +1,4 @@
-"""The Moonshine recogniser on real people: 47 recordings of held-out speakers (tests/data/real-voices, with
+"""The Moonshine recogniser on real people: 48 recordings of held-out speakers (tests/data/real-voices, with
 their licences), heard once each and judged in every context the dialogue listens in. The bounds sit a few
 points under what these clips measure; the safety rules have no slack: no wrong answer and no non-answer is
 ever accepted with confidence, and yes is never taken for no (or the reverse) with confidence."""
@@ -52,7 +52,7 @@ def results(heard, context):
 
 def test_the_subset_holds_what_the_tests_need():
     labels = [label_of(p) for p in CLIPS]
-    assert labels.count("yes") == 5 and labels.count("no") == 5 and labels.count("stop") == 4
+    assert labels.count("yes") == 5 and labels.count("no") == 5 and labels.count("stop") == 5
     assert labels.count("oov") == 9
     assert (Path(__file__).parent / "data" / "real-voices" / "LICENSES.md").is_file()
 
@@ -82,8 +82,10 @@ def test_pain_scores_from_real_people(heard):
 
 
 def test_stop_is_caught_while_counting(heard):
+    """Five real stops, among them stop__an4_ftal_1, which Moonshine writes "Let's go stop": a stop with words
+    around it (understanding.StopWithin)."""
     rows = [r for r in results(heard, "exercise") if r[0].startswith("stop__")]
-    assert [r[3] for r in rows] == ["stop"] * 4, rows
+    assert [r[3] for r in rows] == ["stop"] * 5, rows
 
 
 @pytest.mark.parametrize("context", list(CONTEXTS))
