@@ -8,7 +8,7 @@ from voicecoach import data
 from voicecoach.dialogue.understanding import number_choice, understand
 from voicecoach.domain.answers import Answer
 from voicecoach.ports import Expect, Vocabulary
-from voicecoach.voice.moonshine_guards import audio_problem, transcript_problem
+from voicecoach.voice.moonshine_guards import audio_problem, repeats_to_a_cut, transcript_problem
 from voicecoach.voice.moonshine_scoring import (
     SECTIONS,
     Tuning,
@@ -270,3 +270,17 @@ def test_one_word_repeated_until_the_length_limit_is_not_a_sentence_but_only_the
     cut = judge("Do you know that his eminence", -0.8, ended=False, trusted=True, scores=heard, expect=PAIN,
                 settings=T)
     assert cut.rejected and cut.reason == "a sentence"
+
+
+def test_a_repeated_word_whose_last_copy_the_length_limit_cut_is_a_repetition_too():
+    """A real "nine" in tap noise (tuning half) written "Nine. Nine. N": the last copy cut off by the limit.
+    Like "Six. Six. Six." it is the model repeating itself, so the scores speak (unsure); a cut word that is
+    not the start of the repeated one, or a cut string of digits, is still a sentence."""
+    heard = scores(PAIN, nine=-2.0, nice=-6.5, **{"9": -2.4})
+    v = judge("Nine. Nine. N", -0.9, ended=False, trusted=True, scores=heard, expect=PAIN, settings=T)
+    assert (v.text, v.rejected, v.reason) == ("nine", False, "scores only") and v.confidence < 0.6
+    for other in ("Nine. Nine. Sh", "344-344-3", "Nine. N. N"):
+        got = judge(other, -0.9, ended=False, trusted=True, scores=heard, expect=PAIN, settings=T)
+        assert got.rejected and got.reason == "a sentence", other
+    assert not repeats_to_a_cut("Nine. Nine.")
+    assert repeats_to_a_cut("Lira, Lira, L") and repeats_to_a_cut("Stop. St")

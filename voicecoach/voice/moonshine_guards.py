@@ -63,6 +63,17 @@ def transcript_problem(text: str, repeated: bool) -> str | None:
     return None
 
 
+def repeats_to_a_cut(text: str) -> bool:
+    """One word written over and over, its last copy cut off by the length limit ("Nine. Nine. N",
+    "Lira, Lira, L"): the model's repetition, not a sentence. Words only: a cut string of digits
+    ("344-344-3") is a number, not a repeated word."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < 2 or not all(w.isalpha() for w in words):
+        return False
+    *whole, cut = words
+    return len(set(whole)) == 1 and cut != whole[0] and whole[0].startswith(cut)
+
+
 def collapsed(text: str) -> str:
     """A word said two or three times over is said once: "Stop stop" -> "Stop", "No, no." -> "No"
     (more repeats are left alone: a hallucination guard rejects them)."""

@@ -17,7 +17,7 @@ from importlib import resources
 from voicecoach import data
 from voicecoach.dialogue.understanding import Answer, CommandWord, Meaning, number_choice, understand
 from voicecoach.ports import Expect, Vocabulary
-from voicecoach.voice.moonshine_guards import collapsed
+from voicecoach.voice.moonshine_guards import collapsed, repeats_to_a_cut
 from voicecoach.voice.moonshine_spellings import merged, spellings
 
 _TOKEN = re.compile(r"[a-z]+|[0-9]+")
@@ -169,10 +169,10 @@ def is_sentence(transcript: str, ended: bool, expects: tuple[Expect, ...]) -> bo
 
 
 def cut_repetition(transcript: str, ended: bool) -> bool:
-    """One word written over and over until the length limit cut it ("Six. Six. Six."): the model's known
-    repetition, not a sentence; like a transcript that repeats itself, it is not trusted, and only the scores
-    speak (an answer is then at most unsure)."""
-    return not ended and collapsed(transcript) != transcript
+    """One word written over and over until the length limit cut it ("Six. Six. Six.", "Nine. Nine. N"):
+    the model's known repetition, not a sentence; like a transcript that repeats itself, it is not trusted,
+    and only the scores speak (an answer is then at most unsure)."""
+    return not ended and (collapsed(transcript) != transcript or repeats_to_a_cut(transcript))
 
 
 def judge(transcript: str, logprob: float, *, ended: bool, trusted: bool, scores: dict[str, float],
