@@ -306,3 +306,105 @@ def test_a_word_said_as_a_count_ends_keeps_its_first_consonant():
     assert theirs, [(s.start, s.end) for s in segments]
     assert theirs[0].start <= word_start, (theirs[0].start, word_start)
     assert theirs[0].echo_seconds < 0.6 * theirs[0].speech_seconds  # the person's, not dropped as echo
+
+
+class SaysWord:
+    """A recogniser that hears ``word`` in whatever it is given, and keeps what it was given."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.heard: list[Clip] = []
+
+    def recognise(self, audio: Clip, expect: Expect) -> Utterance:
+        self.heard.append(audio)
+        return Utterance(text=self.word, confidence=0.45)
+
+
+def _mostly_echo(own_seconds: float, *, too_long: bool = False):
+    from voicecoach.voice.segmenter import Segment  # noqa: PLC0415
+
+    return Segment(Clip(np.zeros(RATE, np.int16), RATE), start=1.0, end=2.0, speech_seconds=0.57 + own_seconds,
+                   echo_seconds=0.57, too_long=too_long)
+
+
+def test_an_utterance_mostly_of_the_coachs_echo_is_decoded_for_a_stop_only_while_exercising():
+    """A "stop" said over the end of the coach's sentence is mostly under its voice: the utterance is
+    still decoded when some of it is the person's own (louder than the echo), and only a stop is taken
+    from it; the coach's echo alone, a question, or another word in it are dropped as before."""
+    background = Expect.of(Vocabulary.COMMANDS, background=True)
+    stop = SaysWord("stop")
+    listener = VoiceListener(QueuedItems([_mostly_echo(0.18)]), stop, RealSeconds())
+    assert listener.listen(background, None) == Utterance("stop", 0.45)
+
+    pause = SaysWord("pause")  # the coach's own "pause" (its help sentence) must not pause the exercise
+    listener = VoiceListener(QueuedItems([_mostly_echo(0.18)]), pause, RealSeconds())
+    assert listener.listen(background, None) is None and len(pause.heard) == 1
+
+    for items, expect in (([_mostly_echo(0.0)], background),  # nothing of the person's own: not decoded
+                          ([_mostly_echo(0.18, too_long=True)], background),
+                          ([_mostly_echo(0.18)], QUESTION)):  # (during a question the coach is silent)
+        stop.heard.clear()
+        listener = VoiceListener(QueuedItems(items), stop, RealSeconds())
+        assert listener.listen(expect, None) is None and stop.heard == []
+
+
+def _over_a_sentence(word: Clip | None, offset: float):
+    """The coach says "8", "And lower." and, after the release cue, "Rest for 10 seconds." from t=1 (its
+    echo at -12 dB, in its playback log), as at the end of a hold; a person's ``word`` starts ``offset``
+    seconds after the count, over "And lower.", 6 dB above the echo."""
+    from tests.real_voices import speech_span  # noqa: PLC0415
+    from voicecoach.voice.playback_log import PlaybackLog  # noqa: PLC0415
+
+    log = PlaybackLog()
+    total = np.zeros(RATE * 7)
+    at = 1.0
+    loudest = 0.0
+    for text, pause in (("8", 0.05), ("And lower.", 0.6), ("Rest for 10 seconds.", 0.0)):
+        clip = say(text, "en-us+f3")
+        log.add(at, at + clip.seconds, clip)
+        total[round(at * RATE) : round(at * RATE) + len(clip.samples)] += clip.samples * 0.25
+        at += clip.seconds + pause
+        loudest = max(loudest, float(np.abs(clip.samples).max()))
+    if word is not None:
+        begin, end = speech_span(word)
+        spoken = word.samples[round(begin * RATE) : round(end * RATE)].astype(np.float64)
+        spoken *= 0.5 * loudest / max(1.0, float(np.abs(spoken).max()))  # 6 dB above the echo's peaks
+        start = round((1.0 + offset) * RATE)
+        total[start : start + len(spoken)] += spoken
+    total += np.random.default_rng(2).standard_normal(len(total)) * 60
+    return Clip(np.clip(total, -32768, 32767).astype(np.int16), RATE), log
+
+
+def test_real_stops_said_over_the_coachs_sentence_are_heard_in_utterances_mostly_of_its_echo():
+    """Real audio, real Moonshine: five real people's "stop" (held-out speakers, tests/data/real-voices)
+    said over "And lower." at two moments, each in the utterance the segmenter hands over (0.3 s before
+    the word, 0.35 s after), which the capture judged mostly the coach's echo. Moonshine writes both
+    voices ("And lower stop"); the stop is read from its words. Measured: 6 of 10 (4 of 10 when only an
+    accepted verdict counted). The coach's sentences alone never give a stop."""
+    pytest.importorskip("onnxruntime", reason="onnxruntime runs the Moonshine model")
+    from tests.real_voices import speech_span  # noqa: PLC0415
+    from tests.test_moonshine_real_voices import CLIPS  # noqa: PLC0415
+    from voicecoach.voice.moonshine import MoonshineRecogniser  # noqa: PLC0415
+    from voicecoach.voice.pcm import read_wav  # noqa: PLC0415
+    from voicecoach.voice.segmenter import Segment  # noqa: PLC0415
+
+    def listened(person: Clip | None, offset: float, seconds: float) -> Utterance | None:
+        audio, _ = _over_a_sentence(person, offset)
+        first, last = round((1.0 + offset - 0.3) * RATE), round((1.0 + offset + seconds + 0.35) * RATE)
+        mostly_echo = Segment(Clip(audio.samples[first:last].copy(), RATE), start=first / RATE, end=last / RATE,
+                              speech_seconds=seconds, echo_seconds=seconds - 0.06)
+        return VoiceListener(QueuedItems([mostly_echo]), recogniser, RealSeconds()).listen(background, None)
+
+    recogniser = MoonshineRecogniser()
+    background = Expect.of(Vocabulary.COMMANDS, background=True)
+    caught = []
+    for path in (p for p in CLIPS if p.name.startswith("stop__")):
+        word = read_wav(path).resampled(RATE)
+        begin, end = speech_span(word)
+        for offset in (0.7, 0.9):
+            heard = listened(word, offset, end - begin)
+            assert heard is None or (heard.text and not heard.rejected), heard
+            caught.append(heard is not None)
+    assert sum(caught) >= 5, caught
+    for offset in (0.3, 0.5, 0.7, 0.9):
+        assert listened(None, offset, 0.5) is None
