@@ -308,16 +308,17 @@ def test_a_word_said_as_a_count_ends_keeps_its_first_consonant():
     assert theirs[0].echo_seconds < 0.6 * theirs[0].speech_seconds  # the person's, not dropped as echo
 
 
-class SaysWord:
-    """A recogniser that hears ``word`` in whatever it is given, and keeps what it was given."""
+class Hears:
+    """A recogniser that makes ``utterance`` of whatever it is given, and keeps what it was given."""
 
-    def __init__(self, word: str) -> None:
-        self.word = word
+    def __init__(self, text: str, *, rejected: bool = False) -> None:
+        self.utterance = Utterance(text, 0.0 if rejected else 0.45, rejected=rejected,
+                                   reason="a decoy wins" if rejected else None)
         self.heard: list[Clip] = []
 
     def recognise(self, audio: Clip, expect: Expect) -> Utterance:
         self.heard.append(audio)
-        return Utterance(text=self.word, confidence=0.45)
+        return self.utterance
 
 
 def _mostly_echo(own_seconds: float, *, too_long: bool = False):
@@ -332,11 +333,18 @@ def test_an_utterance_mostly_of_the_coachs_echo_is_decoded_for_a_stop_only_while
     still decoded when some of it is the person's own (louder than the echo), and only a stop is taken
     from it; the coach's echo alone, a question, or another word in it are dropped as before."""
     background = Expect.of(Vocabulary.COMMANDS, background=True)
-    stop = SaysWord("stop")
+    stop = Hears("stop")
     listener = VoiceListener(QueuedItems([_mostly_echo(0.18)]), stop, RealSeconds())
     assert listener.listen(background, None) == Utterance("stop", 0.45)
 
-    pause = SaysWord("pause")  # the coach's own "pause" (its help sentence) must not pause the exercise
+    lone = Hears("stop", rejected=True)  # a lone stop the recogniser rejected (its scores found it wanting)
+    listener = VoiceListener(QueuedItems([_mostly_echo(0.18)]), lone, RealSeconds())
+    assert listener.listen(background, None) is None
+    both = Hears("And lower stop", rejected=True)  # the coach's words and the person's, written together
+    listener = VoiceListener(QueuedItems([_mostly_echo(0.18)]), both, RealSeconds())
+    assert listener.listen(background, None) == Utterance("And lower stop", 0.45)
+
+    pause = Hears("pause")  # the coach's own "pause" (its help sentence) must not pause the exercise
     listener = VoiceListener(QueuedItems([_mostly_echo(0.18)]), pause, RealSeconds())
     assert listener.listen(background, None) is None and len(pause.heard) == 1
 

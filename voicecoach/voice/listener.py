@@ -139,15 +139,18 @@ class VoiceListener:
         """A stop in an utterance that is mostly the coach's echo but holds some of the person's own voice
         (see OWN_SECONDS_FOR_STOP); anything else heard there is the coach's words, and dropped.
 
-        The words are read even when the recogniser rejected them: over the coach's voice it writes both
-        ("And lower stop"), and no single expected phrase explains that; the coach's words never make a
-        stop on their own (a short reply that opens or closes with "stop": understanding.StopWithin)."""
+        The words are read even when the recogniser rejected them, if there are several: over the coach's
+        voice Moonshine writes both ("And lower stop"), and no single expected phrase explains that; the
+        coach's words never make a stop on their own (a short reply that opens or closes with "stop":
+        understanding.StopWithin). A rejected lone "stop" stays rejected (the recogniser's scores, or
+        pocketsphinx's grammar, which writes one phrase, found it wanting)."""
         own = segment.speech_seconds - segment.echo_seconds
         if segment.too_long or not (expect.background and Vocabulary.COMMANDS in expect.vocabularies) or (
                 own < OWN_SECONDS_FOR_STOP - 1e-9):
             return None
         heard = self.speculation.recognise(segment, expect)
-        meaning = understand(heard.text, expect)
+        several = len(heard.text.split()) > 1
+        meaning = understand(heard.text, expect) if several or not heard.rejected else None
         log.debug("  the coach's echo with %.2fs of the person's voice: %r rejected %s", own, heard.text,
                   heard.rejected)
         if isinstance(meaning, CommandWord) and meaning.command is Command.STOP:
