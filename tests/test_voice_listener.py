@@ -348,6 +348,10 @@ def test_an_utterance_mostly_of_the_coachs_echo_is_decoded_for_a_stop_only_while
     listener = VoiceListener(QueuedItems([_mostly_echo(0.18)]), pause, RealSeconds())
     assert listener.listen(background, None) is None and len(pause.heard) == 1
 
+    stop.heard.clear()  # while counting (listening since before the utterance ended): the spotter's part
+    listener = VoiceListener(QueuedItems([_mostly_echo(0.18)]), stop, RealSeconds(), now=lambda: 0.0)
+    assert listener.listen(background, None) is None and stop.heard == []
+
     for items, expect in (([_mostly_echo(0.0)], background),  # nothing of the person's own: not decoded
                           ([_mostly_echo(0.18, too_long=True)], background),
                           ([_mostly_echo(0.18)], QUESTION)):  # (during a question the coach is silent)
@@ -386,8 +390,9 @@ def _over_a_sentence(word: Clip | None, offset: float):
 def test_real_stops_said_over_the_coachs_sentence_are_heard_in_utterances_mostly_of_its_echo():
     """Real audio, real Moonshine: five real people's "stop" (held-out speakers, tests/data/real-voices)
     said over "And lower." at two moments, each in the utterance the segmenter hands over (0.3 s before
-    the word, 0.35 s after), which the capture judged mostly the coach's echo. Moonshine writes both
-    voices ("And lower stop"); the stop is read from its words. Measured: 6 of 10 (4 of 10 when only an
+    the word, 0.35 s after), which the capture judged mostly the coach's echo, and handed over while the
+    coach spoke (before the listen). Moonshine writes both voices ("And lower stop"); the stop is read
+    from its words. Measured: 6 of 10 (4 of 10 when only an
     accepted verdict counted). The coach's sentences alone never give a stop."""
     pytest.importorskip("onnxruntime", reason="onnxruntime runs the Moonshine model")
     from tests.real_voices import speech_span  # noqa: PLC0415
