@@ -7,8 +7,6 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from voicecoach.dialogue.understanding import understand
-from voicecoach.domain.answers import Command, CommandWord
 from voicecoach.ports import Clock, Expect, Utterance, Vocabulary
 from voicecoach.voice.errors import MicrophoneLost
 from voicecoach.voice.microphone import Back, Capture, Lost
@@ -27,14 +25,6 @@ MAX_HOLD_SECONDS = 1.0
 """The longest a count is held back past its time while the person's word is undecided (a long
 sentence of theirs, or a noise judged as their voice, must not stop the counting)."""
 HOLD_STEP_SECONDS = 0.02
-OWN_SECONDS_FOR_STOP = 0.03
-"""An utterance mostly made of the coach's echo is still decoded, for a stop only, while exercising, when
-at least one 30 ms frame of it is the person's own voice (clearly louder than the predicted echo:
-echo.EchoJudge). A "stop" said over the coach's sentence lies mostly under its voice: dropped as echo, it
-was heard only when the keyword spotter caught it (in scripts/bench.py, 2 of 3 over a sentence). In the
-echo-only utterances of seven voice runs of that benchmark (516), no frame was ever the person's."""
-UNDER_ECHO_CONFIDENCE = 0.45
-"""A stop read from the words of an utterance mostly of the coach's echo (acted on, like a spotted one)."""
 
 
 class SpeechRecogniser(Protocol):
@@ -118,14 +108,8 @@ class VoiceListener:
                 continue
             log.debug("segment %.2f-%.2f speech %.2fs echo %.2fs level %.1f dBFS%s", item.start, item.end,
                       item.speech_seconds, item.echo_seconds, item.level_dbfs, " too long" if item.too_long else "")
-            if self._already_spotted(item):
-                log.debug("  dropped: already spotted")
-                continue
-            if self.is_echo(item):
-                stop = self._stop_under_echo(item, expect) if item.end <= began else None
-                if stop is not None:
-                    return stop
-                log.debug("  dropped: the coach's echo")
+            if self.is_echo(item) or self._already_spotted(item):
+                log.debug("  dropped: %s", "the coach's echo" if self.is_echo(item) else "already spotted")
                 continue
             self.last_speech_dbfs = item.level_dbfs
             if item.too_long:  # a sentence or steady noise: not an answer
@@ -134,32 +118,6 @@ class VoiceListener:
             log.debug("  recognised %r confidence %s rejected %s", utterance.text, utterance.confidence,
                       utterance.rejected)
             return utterance
-
-    def _stop_under_echo(self, segment: Segment, expect: Expect) -> Utterance | None:
-        """A stop in an utterance that is mostly the coach's echo but holds some of the person's own voice
-        (see OWN_SECONDS_FOR_STOP); anything else heard there is the coach's words, and dropped. Asked
-        only of utterances that ended before this listen began: said while the coach spoke a sentence
-        and was not listening. While it counts, the spotter's hit must never wait behind a decode (a
-        bench run that decoded these during counts too caught one stop 0.69 s late, a count after it).
-
-        The words are read even when the recogniser rejected them, if there are several: over the coach's
-        voice Moonshine writes both ("And lower stop"), and no single expected phrase explains that; the
-        coach's words never make a stop on their own (a short reply that opens or closes with "stop":
-        understanding.StopWithin). A rejected lone "stop" stays rejected (the recogniser's scores, or
-        pocketsphinx's grammar, which writes one phrase, found it wanting)."""
-        own = segment.speech_seconds - segment.echo_seconds
-        if segment.too_long or not (expect.background and Vocabulary.COMMANDS in expect.vocabularies) or (
-                own < OWN_SECONDS_FOR_STOP - 1e-9):
-            return None
-        heard = self.speculation.recognise(segment, expect)
-        several = len(heard.text.split()) > 1
-        meaning = understand(heard.text, expect) if several or not heard.rejected else None
-        log.debug("  the coach's echo with %.2fs of the person's voice: %r rejected %s", own, heard.text,
-                  heard.rejected)
-        if isinstance(meaning, CommandWord) and meaning.command is Command.STOP:
-            confidence = UNDER_ECHO_CONFIDENCE if heard.rejected else heard.confidence
-            return Utterance(text=heard.text, confidence=confidence)
-        return None
 
     def _holding(self, expect: Expect) -> bool:
         """True while the coach's next count must wait: it listens for commands in an exercise and the
