@@ -121,7 +121,8 @@ def _run(command: str, settings: Settings, plan: Sequence[PlanItem], folder: Pat
         _close(voice, transcript)
         raise
     background = QueuedSinks()  # the history, the transcript and the display never hold up a count
-    emit = Emitter(clock.now, [*sinks, background])
+    arms = [voice.barge_in] if voice is not None and voice.barge_in is not None else []
+    emit = Emitter(clock.now, [*sinks, *arms, background])
     display = None
     try:
         history.connect(background)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from voicecoach.ports import Clock, Expect, Utterance, Vocabulary
+from voicecoach.voice.barge_in import BargeIn
 from voicecoach.voice.errors import MicrophoneLost
 from voicecoach.voice.microphone import Back, Capture, Lost
 from voicecoach.voice.pcm import Clip
@@ -50,8 +51,12 @@ class VoiceListener:
         *,
         echo_share: float = 0.6,
         now: Callable[[], float] = time.monotonic,
+        barge_in: BargeIn | None = None,
     ) -> None:
         self.capture = capture
+        self.barge_in = barge_in
+        """Told when the listener would act on a "stop" (during the exercise), so that one said over the
+        coach's sentence silences it at once; None: such a stop waits for the next listen."""
         self.recogniser = recogniser
         self.speculation = Speculation(recogniser)
         """Decodes on a worker thread, from the early copy of an utterance when the capture offers one."""
@@ -73,6 +78,13 @@ class VoiceListener:
             self._exercising_since = None
         elif self._exercising_since is None:
             self._exercising_since = began
+        if self.barge_in is not None:
+            acting = expect.background and Vocabulary.COMMANDS in expect.vocabularies
+            self.barge_in.arm(self._exercising_since if acting else None)
+            if (hit := self.barge_in.take()) is not None:  # said over the coach, which fell silent for it
+                log.debug("stop at %.2f, said over the coach, acted on", hit.at)
+                self._spotted_at = hit.at
+                return Utterance(text=hit.word, confidence=SPOTTED_CONFIDENCE)
         return self._listen(expect, until, began)
 
     def _listen(self, expect: Expect, until: float | None, began: float) -> Utterance | None:
@@ -100,6 +112,11 @@ class VoiceListener:
                     self.speculation.begin(item.segment, expect)
                 continue
             if isinstance(item, Spotted):
+                if item.at == self._spotted_at:  # acted on already (the coach fell silent for it)
+                    continue
+                if self.barge_in is not None and self.barge_in.take() is not None:
+                    self._spotted_at = item.at
+                    return Utterance(text=item.word, confidence=SPOTTED_CONFIDENCE)
                 log.debug("spotted %r at %.2f (listening since %.2f, background=%s)", item.word, item.at, began,
                           expect.background)
                 if expect.background and Vocabulary.COMMANDS in expect.vocabularies and self._counting(item, began):

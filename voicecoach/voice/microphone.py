@@ -81,6 +81,7 @@ class Capture:
         health: HealthSettings | None = None,
         wall: Callable[[], float] = time.monotonic,
         judge: EchoJudge | None = None,
+        on_spotted: Callable[[Spotted], object] | None = None,
     ) -> None:
         self.source: FrameSource | None = source
         self.echo = echo
@@ -98,6 +99,9 @@ class Capture:
         """Judges the coach's echo for the spotter by level (voice/echo.py): it hears the person over the
         coach's own words, and the echo a little after the playback log says a clip ended; None: the
         playback log's spans alone."""
+        self.on_spotted = on_spotted
+        """Told of each hit on the microphone's thread, before it is queued (voice/barge_in.py: a "stop"
+        over the coach's sentence silences it at once)."""
         self.own_voice = OwnVoice()
         """The person's own voice frame by frame (judged for the spotter): the listener holds a count
         back while a word of theirs is undecided."""
@@ -223,6 +227,8 @@ class Capture:
             self.own_voice.push(start, frame_seconds, not echo and above >= self.spotter.loud_db)
             hit = self.spotter.push(samples, start, echo=echo, above_floor_db=above)
             if hit is not None:
+                if self.on_spotted is not None:
+                    self.on_spotted(hit)
                 self.segments.put(hit)
         early = self.segmenter.take_early()
         if early is not None:

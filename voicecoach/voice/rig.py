@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from voicecoach.ports import Clock
 from voicecoach.settings import VoiceConfig
+from voicecoach.voice.barge_in import BargeIn
 from voicecoach.voice.device_sink import DeviceSink
 from voicecoach.voice.device_watch import VoiceDeviceWatch
 from voicecoach.voice.devices import choose, list_devices
@@ -36,6 +37,9 @@ class VoiceRig:
     speaker_name: str = ""
     watch: VoiceDeviceWatch | None = None
     """Which devices fail, and waiting for them to come back (see dialogue/device_return.py)."""
+    barge_in: BargeIn | None = None
+    """A "stop" over the coach's sentence in an exercise silences it at once; an event sink (an exercise's
+    start arms it)."""
 
     def close(self) -> None:
         """Stop listening and playing; never raises (the session is over either way)."""
@@ -70,12 +74,14 @@ def open_voice(
         speaker.close()
         raise
     spotter = SpeakerAwareSpotter(StopSpotter(), played=speaker.log.played, second_opinion=second_opinion)
+    barge_in = BargeIn(cut=speaker.player.cut)
+    speaker.silenced = barge_in.silenced
     capture = Capture(microphone, echo=speaker.log, spotter=spotter, judge=EchoJudge(speaker.log),
-                      settings=SegmenterSettings(early_seconds=EARLY_SECONDS),
+                      settings=SegmenterSettings(early_seconds=EARLY_SECONDS), on_spotted=barge_in.spotted,
                       reopen=lambda: _reopen_microphone(options.mic)).start()
-    listener = VoiceListener(capture, recogniser, clock)
+    listener = VoiceListener(capture, recogniser, clock, barge_in=barge_in)
     watch = VoiceDeviceWatch(capture, speaker.player, lambda: _reopen_speaker(options.speaker))
-    return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name, watch)
+    return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name, watch, barge_in)
 
 
 def _reopen_microphone(wanted: str | None) -> FrameSource:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from voicecoach.voice.playback import Player
 from voicecoach.voice.playback_log import PlaybackLog
 from voicecoach.voice.synthesis import LEAD_IN, Pyttsx3Synthesiser
 
+WAKE_SECONDS = 0.02
+"""How often a sentence being played looks whether a "stop" silenced the coach (voice/barge_in.py)."""
 MARGIN = 0.12
 """Seconds beyond the device latency by which a count is handed over early (thread wake-up, a cache miss)."""
 
@@ -36,6 +39,9 @@ class VoiceSpeaker:
         self.volume = volume
         self.to_player = to_player
         self._loud: dict[int, tuple[Clip, Clip]] = {}
+        self.silenced: threading.Event | None = None
+        """Set while a "stop" the person said over the coach is not yet acted on (BargeIn.silenced): a
+        sentence being played returns at once (the player was cut), and nothing more is said or queued."""
 
     @property
     def log(self) -> PlaybackLog:
@@ -48,17 +54,32 @@ class VoiceSpeaker:
         return self.player.latency + MARGIN
 
     def say(self, text: str) -> None:
-        """Speak a sentence after anything queued; return when it has been played out."""
-        self.player.play(self._at_volume(self.clips.get(text))).wait()
+        """Speak a sentence after anything queued; return when it has been played out (or cut by a "stop")."""
+        if self._silent():
+            return
+        playback = self.player.play(self._at_volume(self.clips.get(text)))
+        if self.silenced is None:
+            playback.wait()
+            return
+        sink = playback.sink
+        if self.silenced.is_set():  # silenced while the sentence was being handed over
+            self.player.cut()
+        while not self.silenced.is_set() and (left := playback.end - sink.now()) > 0:
+            sink.sleep_until(sink.now() + min(left, WAKE_SECONDS))
 
     def say_at(self, deadline: float, text: str) -> None:
         """Queue a count so its first sound is heard at ``deadline``; return at once."""
-        self.player.play(self._at_volume(self.clips.get(text)), self.to_player(deadline) - LEAD_IN)
+        if not self._silent():
+            self.player.play(self._at_volume(self.clips.get(text)), self.to_player(deadline) - LEAD_IN)
 
     def cue(self, sound: Sound, deadline: float | None = None) -> None:
         """Queue a cue sound at ``deadline`` (None: as soon as possible); return at once."""
-        at = None if deadline is None else self.to_player(deadline)
-        self.player.play(self._at_volume(self.cues[sound]), at)
+        if not self._silent():
+            at = None if deadline is None else self.to_player(deadline)
+            self.player.play(self._at_volume(self.cues[sound]), at)
+
+    def _silent(self) -> bool:
+        return self.silenced is not None and self.silenced.is_set()
 
     def hush(self) -> None:
         """See Speaker: cut the sentence or count playing and drop everything queued."""
