@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from tests.speech import RATE, say
+from tests.test_voice_listener import ClipSource, QueuedItems, RealSeconds
 from voicecoach.coach.catalogue import plan_item
 from voicecoach.events import ExerciseStarted, Said
 from voicecoach.ports import Expect, Utterance, Vocabulary
@@ -70,16 +71,6 @@ def test_an_exercises_start_arms_it_for_a_stop_over_its_first_instruction():
     assert barge_in.spotted(Spotted("stop", 31.0))  # over the instruction that follows
 
 
-class Listens:
-    """A capture whose queue holds the given items (the listener's logic alone)."""
-
-    def __init__(self, items=()) -> None:
-        self.items = list(items)
-
-    def next_segment(self, timeout):
-        return self.items.pop(0) if self.items else None
-
-
 class Recognises:
     def recognise(self, audio, expect):
         raise AssertionError("nothing is decoded here")
@@ -87,9 +78,9 @@ class Recognises:
 
 def test_the_listener_arms_in_the_exercise_returns_the_stop_at_once_and_does_not_act_on_it_twice():
     clock = {"t": 5.0}
-    capture = Listens()
+    capture = QueuedItems([])
     barge_in = BargeIn(cut=Cuts())
-    listener = VoiceListener(capture, Recognises(), _Seconds(), now=lambda: clock["t"], barge_in=barge_in)
+    listener = VoiceListener(capture, Recognises(), RealSeconds(), now=lambda: clock["t"], barge_in=barge_in)
     assert listener.listen(QUESTION, None) is None
     assert not barge_in.spotted(Spotted("stop", 6.0))  # the last listen was a question: not armed
     assert listener.listen(BACKGROUND, None) is None  # counting from t=5
@@ -103,25 +94,47 @@ def test_the_listener_arms_in_the_exercise_returns_the_stop_at_once_and_does_not
     assert capture.items == [] and not barge_in.silenced.is_set()
 
 
-def test_a_stop_the_listener_meets_in_its_queue_first_is_taken_from_the_latch_too():
+class LatchingQueue:
+    """A capture whose microphone thread spots ``hit`` while the listener waits on it: the latch is set,
+    then the hit is queued (as Capture does)."""
+
+    def __init__(self, barge_in: BargeIn, hit: Spotted) -> None:
+        self.barge_in, self.hit, self.done = barge_in, hit, False
+
+    def next_segment(self, timeout):
+        if self.done:
+            return None
+        self.done = True
+        assert self.barge_in.spotted(self.hit)
+        return self.hit
+
+
+def test_a_stop_spotted_while_the_listener_waits_is_returned_from_its_queue_once():
     clock = {"t": 5.0}
     barge_in = BargeIn(cut=Cuts())
-    capture = Listens()
-    listener = VoiceListener(capture, Recognises(), _Seconds(), now=lambda: clock["t"], barge_in=barge_in)
+    listener = VoiceListener(QueuedItems([]), Recognises(), RealSeconds(), now=lambda: clock["t"],
+                             barge_in=barge_in)
+    assert listener.listen(BACKGROUND, None) is None  # the exercise's listening: armed from t=5
+    listener.capture = LatchingQueue(barge_in, Spotted("stop", 6.0))
+    assert listener.listen(BACKGROUND, None) == Utterance(text="stop", confidence=SPOTTED_CONFIDENCE)
+    assert not barge_in.silenced.is_set()  # taken: the coach may speak (its reply to the stop)
+    assert listener.listen(BACKGROUND, None) is None
+
+
+def test_a_stop_that_silenced_the_coach_answers_the_question_asked_next():
+    """The stop came over the last sentence of an exercise, and a question follows (the pain score after
+    it): the question's listen returns the stop (the dialogue stops the session, as for a spoken stop)."""
+    clock = {"t": 5.0}
+    barge_in = BargeIn(cut=Cuts())
+    capture = QueuedItems([])
+    listener = VoiceListener(capture, Recognises(), RealSeconds(), now=lambda: clock["t"], barge_in=barge_in)
     assert listener.listen(BACKGROUND, None) is None
     hit = Spotted("stop", 6.0)
     assert barge_in.spotted(hit)
     capture.items = [hit]
-    listener.listen(QUESTION, None)  # (a question took it: "stop" is then the answer; see the docstring)
+    assert listener.listen(QUESTION, None) == Utterance(text="stop", confidence=SPOTTED_CONFIDENCE)
     assert not barge_in.silenced.is_set()
-
-
-class _Seconds:
-    def now(self) -> float:
-        return time.monotonic()
-
-    def real_seconds_until(self, deadline):
-        return None if deadline is None else max(0.0, deadline - time.monotonic())
+    assert not barge_in.spotted(Spotted("stop", 9.0))  # during the question: not armed
 
 
 class SteppingClock:
@@ -165,25 +178,6 @@ def test_the_coachs_sentence_falls_silent_when_a_stop_is_acted_on_and_nothing_mo
     assert np.abs(sink.rendered().samples[cut:].astype(np.int32)).max() > 1000
 
 
-class PacedSource:
-    """A microphone hearing ``clip`` in real time, then a quiet room; time is the position in the audio."""
-
-    def __init__(self, clip: Clip) -> None:
-        self.samples, self.position, self.began = clip.samples, 0, time.monotonic()
-        self.rng = np.random.default_rng(0)
-
-    def now(self) -> float:
-        return self.position / RATE
-
-    def read(self, size: int) -> bytes:
-        time.sleep(max(0.0, self.began + (self.position + size) / RATE - time.monotonic()))
-        chunk = self.samples[self.position : self.position + size]
-        if len(chunk) < size:
-            chunk = np.concatenate([chunk, (self.rng.standard_normal(size - len(chunk)) * 60).astype(np.int16)])
-        self.position += size
-        return chunk.astype("<i2").tobytes()
-
-
 def _stop_over_a_sentence() -> tuple[Clip, float, PlaybackLog]:
     """The coach's sentence from 0.5 s (its echo 12 dB under what was played) and a real person's "stop"
     said over its middle, 10 dB above the echo's level: the microphone's audio, the end of the word, and
@@ -211,12 +205,12 @@ def test_a_real_persons_stop_over_the_coachs_sentence_silences_it_from_the_micro
     hears the stop, the coach is cut within half a second of the word's end, and the next listen returns
     the stop at once."""
     clip, word_end, log = _stop_over_a_sentence()
-    source = PacedSource(clip)
+    source = ClipSource(clip, paced=True)
     cuts = Cuts(source.now)
     barge_in = BargeIn(cut=cuts)
     capture = Capture(source, now=source.now, echo=log, judge=EchoJudge(log), on_spotted=barge_in.spotted,
                       spotter=SpeakerAwareSpotter(StopSpotter())).start()
-    listener = VoiceListener(capture, Recognises(), _Seconds(), now=source.now, barge_in=barge_in)
+    listener = VoiceListener(capture, Recognises(), RealSeconds(), now=source.now, barge_in=barge_in)
     try:
         assert listener.listen(BACKGROUND, time.monotonic() + 0.2) is None  # the exercise's listening
         done = threading.Event()
