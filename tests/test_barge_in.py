@@ -11,7 +11,8 @@ import numpy as np
 from tests.speech import RATE, say
 from tests.test_voice_listener import ClipSource, QueuedItems, RealSeconds
 from voicecoach.coach.catalogue import plan_item
-from voicecoach.events import ExerciseStarted, Said
+from voicecoach.domain.outcomes import ExerciseStatus
+from voicecoach.events import ExerciseDone, ExerciseStarted, Said
 from voicecoach.ports import Expect, Utterance, Vocabulary
 from voicecoach.voice.barge_in import GRACE_SECONDS, BargeIn
 from voicecoach.voice.clips import ClipCache
@@ -61,14 +62,26 @@ def test_a_hit_is_acted_on_only_when_armed_and_after_the_exercise_began():
     assert not barge_in.spotted(Spotted("stop", 20.0))
 
 
-def test_an_exercises_start_arms_it_for_a_stop_over_its_first_instruction():
+def test_it_is_armed_from_an_exercises_start_to_its_end_and_again_after_each_question():
+    """Events arm it (the session's event sinks); the listener disarms it for a question's listening."""
     clock = {"t": 30.0}
     barge_in = BargeIn(cut=Cuts(), now=lambda: clock["t"])
-    barge_in(Said(text="Is the pain worse?"))  # other events change nothing
+    barge_in(Said(text="What is your pain now, from 0 to 10?"))  # not in an exercise: changes nothing
     assert not barge_in.spotted(Spotted("stop", 30.5))
     barge_in(ExerciseStarted(exercise="E2", side=None, dose=plan_item("E2").dose))
     assert not barge_in.spotted(Spotted("stop", 29.0))  # before the exercise began
-    assert barge_in.spotted(Spotted("stop", 31.0))  # over the instruction that follows
+    assert barge_in.spotted(Spotted("stop", 31.0))  # over its first instruction, nobody listening yet
+    assert barge_in.take() is not None
+    barge_in.arm(None)  # the listener asks a question ("Is the pain worse?"): the answer is heard as one
+    assert not barge_in.spotted(Spotted("stop", 40.0))
+    clock["t"] = 45.0
+    barge_in(Said(text="Resuming."))  # the exercise goes on
+    assert not barge_in.spotted(Spotted("stop", 44.0))  # (from the question's time)
+    assert barge_in.spotted(Spotted("stop", 45.5))
+    assert barge_in.take() is not None
+    barge_in(ExerciseDone(exercise="E2", status=ExerciseStatus.COMPLETED))
+    barge_in(Said(text="That is the bridge done."))
+    assert not barge_in.spotted(Spotted("stop", 50.0))  # the exercise is over
 
 
 class Recognises:

@@ -1,15 +1,16 @@
-"""A "stop" the person says over the coach's own sentence, acted on at once.
+"""A "stop" the person says over the coach's own sentence in an exercise, acted on at once.
 
-While the coach counts or rests, the listener is listening and a spotted "stop" cuts the sound at once. A
-sentence inside the exercise ("And relax.", "Rest for 20 seconds.") is said with nobody listening: the hit
-used to wait in the capture's queue until the sentence, and any sentence after it, had been played out
-(about 2 s at the speaker). Now the microphone's thread hands the hit here as it comes: when the listener
-would act on it (the last listen was one in the background, during the exercise, and the hit came after it
-began), the sound is cut there and then, nothing more is said or queued, and the next listen returns the
-"stop" at once. Which hits count is unchanged (the spotter's rules), and so is when they count, with one
-addition: from the start of an exercise (its ExerciseStarted event), so that a stop over its first
-instruction, said before any listening in the exercise, is acted on too (before, it was dropped).
-The event sinks are still told of a line skipped between the hit and the listener taking it.
+While the coach counts or rests it is listening, and a spotted "stop" cuts the sound at once. Its sentences
+("and down", "Rest for 20 seconds.", the position explained) are said with nobody listening: a hit used to
+wait in the capture's queue until the sentence, and the next, had been played out (about 2 s at the
+speaker), and one over an exercise's first instruction was dropped. Now the microphone's thread hands each
+hit here: while armed, the sound is cut there and then, the speaker says and queues nothing more, and the
+next listen returns the "stop" at once. Which hits count is the spotter's business, unchanged.
+
+Armed from an exercise's start (its ExerciseStarted event) to its end (ExerciseDone), except while the
+person answers a question: the listener disarms it for a question's listening, where "stop" is an answer
+like any other, and the coach's next line in the exercise arms it again. The event sinks are still told of
+a line skipped between the hit and the listener taking it.
 """
 
 from __future__ import annotations
@@ -20,40 +21,50 @@ import threading
 import time
 from collections.abc import Callable
 
-from voicecoach.events import Event, ExerciseStarted
+from voicecoach.events import Event, ExerciseDone, ExerciseStarted, Said
 from voicecoach.voice.spotter import Spotted
 
 log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 0.3
-"""A hit this long before the exercise's listening began still counts (the listener's SPOT_GRACE_SECONDS)."""
+"""A hit this long before it was armed still counts (the listener's SPOT_GRACE_SECONDS)."""
 
 
 class BargeIn:
     """Shared by the microphone's thread (:meth:`spotted`), the speaker (:attr:`silenced`), the listener
-    (:meth:`arm`, :meth:`take`) and the session's events (an event sink: an exercise's start arms it)."""
+    (:meth:`arm`, :meth:`take`) and the session's events (an event sink: see the module's docstring)."""
 
     def __init__(self, cut: Callable[[], object], now: Callable[[], float] = time.monotonic) -> None:
         self.cut = cut
+        """Silences the coach at once (Player.cut)."""
         self.now = now
         """The microphone's clock (the hits' ``at``)."""
-        """Silences the coach at once (Player.cut)."""
         self.silenced = threading.Event()
         """Set from a hit acted on until the listener takes it: the speaker says and queues nothing."""
         self._lock = threading.Lock()
         self._since: float | None = None
         self._hit: Spotted | None = None
+        self._in_exercise = False
 
     def arm(self, since: float | None) -> None:
-        """Act on hits from ``since`` on (microphone clock; the start of the exercise's listening), or on
-        none (None: a question is being asked, and a "stop" is then an answer like any other)."""
+        """Act on hits from ``since`` on (microphone clock), or on none (None: a question is being asked,
+        and a "stop" is then an answer like any other)."""
         with self._lock:
             self._since = since
 
     def __call__(self, event: Event) -> None:
-        """An event sink: an exercise has started (its first instruction follows, with nobody listening)."""
+        """An event sink: an exercise starts (armed) or ends (disarmed); a line the coach says in it after
+        a question arms it again."""
         if isinstance(event, ExerciseStarted):
+            self._in_exercise = True
             self.arm(self.now())
+        elif isinstance(event, ExerciseDone):
+            self._in_exercise = False
+            self.arm(None)
+        elif isinstance(event, Said) and self._in_exercise:
+            with self._lock:
+                if self._since is None:
+                    self._since = self.now()
 
     def spotted(self, hit: Spotted) -> bool:
         """A hit from the microphone's thread; True when the coach was silenced for it."""
