@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 
 from voicecoach.events import Event, ExerciseDone, ExerciseStarted, Said
-from voicecoach.voice.spotter import Spotted
+from voicecoach.voice.spotter import DEBOUNCE_SECONDS, Spotted
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,9 @@ class BargeIn:
         self._lock = threading.Lock()
         self._since: float | None = None
         self._hit: Spotted | None = None
+        self._last_at: float | None = None
+        """When the last stop acted on was heard: one word reported twice (by the spotter and read in the
+        words: voice/echo_stop.py) is one stop."""
         self._in_exercise = False
 
     def arm(self, since: float | None) -> None:
@@ -66,12 +69,22 @@ class BargeIn:
                 if self._since is None:
                     self._since = self.now()
 
-    def spotted(self, hit: Spotted) -> bool:
-        """A hit from the microphone's thread; True when the coach was silenced for it."""
+    def armed(self) -> bool:
+        """Whether a stop heard now would silence the coach."""
+        with self._lock:
+            return self._since is not None and self._hit is None
+
+    def spotted(self, hit: Spotted, *, utterance_start: float | None = None) -> bool:
+        """A hit (from the microphone's thread, or read in an utterance's words from ``utterance_start`` to
+        the hit); True when the coach was silenced for it."""
         with self._lock:
             if self._since is None or hit.at < self._since - GRACE_SECONDS or self._hit is not None:
                 return False
-            self._hit = hit
+            last = self._last_at
+            if last is not None and (abs(hit.at - last) < DEBOUNCE_SECONDS
+                                     or (utterance_start is not None and last >= utterance_start)):
+                return False  # the same word, reported again
+            self._hit, self._last_at = hit, hit.at
             self.silenced.set()
         log.debug("stop at %.2f: the coach falls silent at once", hit.at)
         with contextlib.suppress(Exception):  # a lost speaker is reported on the coach's own thread

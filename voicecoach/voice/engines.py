@@ -124,3 +124,18 @@ class BackgroundMoonshine:
     def engine(self) -> SpeechRecogniser | None:
         """The engine in use once loaded (None while loading)."""
         return self._engine
+
+
+def transcribes(recogniser: SpeechRecogniser) -> bool:
+    """Whether ``recogniser`` writes what it hears (Moonshine, loaded) rather than forcing any speech onto
+    its grammar's words (pocketsphinx): only such a one can read a stop among the coach's own words
+    (voice/echo_stop.py)."""
+    if isinstance(recogniser, BackgroundMoonshine):
+        if recogniser.engine is None:  # still loading (or failed, and pocketsphinx follows)
+            return False
+        recogniser = recogniser.engine
+    if "voicecoach.voice.moonshine" not in sys.modules:  # never loaded: not Moonshine
+        return False
+    from voicecoach.voice.moonshine import MoonshineRecogniser  # noqa: PLC0415
+
+    return isinstance(recogniser, MoonshineRecogniser)

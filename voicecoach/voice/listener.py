@@ -14,7 +14,7 @@ from voicecoach.voice.microphone import Back, Capture, Lost
 from voicecoach.voice.pcm import Clip
 from voicecoach.voice.segmenter import Early, Segment
 from voicecoach.voice.speculation import Speculation
-from voicecoach.voice.spotter import Spotted
+from voicecoach.voice.spotter import DEBOUNCE_SECONDS, Spotted
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +112,8 @@ class VoiceListener:
                     self.speculation.begin(item.segment, expect)
                 continue
             if isinstance(item, Spotted):
-                if item.at == self._spotted_at:  # acted on already (the coach fell silent for it)
-                    continue
+                if self._spotted_at is not None and abs(item.at - self._spotted_at) < DEBOUNCE_SECONDS:
+                    continue  # acted on already (the coach fell silent for it, or the word was reported twice)
                 if self.barge_in is not None and self.barge_in.take() is not None:
                     self._spotted_at = item.at
                     return Utterance(text=item.word, confidence=SPOTTED_CONFIDENCE)

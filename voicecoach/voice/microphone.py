@@ -82,6 +82,7 @@ class Capture:
         wall: Callable[[], float] = time.monotonic,
         judge: EchoJudge | None = None,
         on_spotted: Callable[[Spotted], object] | None = None,
+        on_segment: Callable[[Segment], object] | None = None,
     ) -> None:
         self.source: FrameSource | None = source
         self.echo = echo
@@ -102,6 +103,9 @@ class Capture:
         self.on_spotted = on_spotted
         """Told of each hit on the microphone's thread, before it is queued (voice/barge_in.py: a "stop"
         over the coach's sentence silences it at once)."""
+        self.on_segment = on_segment
+        """Told of each utterance on the microphone's thread, before it is queued (voice/echo_stop.py
+        looks for a stop under the coach's echo in those the listener will drop)."""
         self.own_voice = OwnVoice()
         """The person's own voice frame by frame (judged for the spotter): the listener holds a count
         back while a word of theirs is undecided."""
@@ -142,6 +146,11 @@ class Capture:
             self._watchdog.join(timeout=1.0)
         if not self._thread.is_alive():
             _close(self.source)
+
+    def deliver(self, hit: Spotted) -> None:
+        """A stop found off the microphone's thread (voice/echo_stop.py): queued for the listener like a hit
+        of the spotter's."""
+        self.segments.put(hit)
 
     def next_segment(self, timeout: float | None) -> Segment | Early | Spotted | Lost | Back | None:
         """The next utterance, early copy of one (settings.early_seconds), keyword hit, Lost or Back marker;
@@ -234,6 +243,8 @@ class Capture:
         if early is not None:
             self.segments.put(early)
         if segment is not None:
+            if self.on_segment is not None:
+                self.on_segment(segment)
             self.segments.put(segment)
 
     def _open_again(self, generation: int) -> FrameSource | None:

@@ -14,15 +14,16 @@ from voicecoach.voice.device_sink import DeviceSink
 from voicecoach.voice.device_watch import VoiceDeviceWatch
 from voicecoach.voice.devices import choose, list_devices
 from voicecoach.voice.echo import EchoJudge
-from voicecoach.voice.engines import open_recogniser
+from voicecoach.voice.echo_stop import StopUnderEcho
+from voicecoach.voice.engines import open_recogniser, transcribes
 from voicecoach.voice.errors import VoiceError
 from voicecoach.voice.listener import SpeechRecogniser, VoiceListener
 from voicecoach.voice.microphone import Capture, FrameSource, Microphone
-from voicecoach.voice.segmenter import SegmenterSettings
+from voicecoach.voice.segmenter import Segment, SegmenterSettings
 from voicecoach.voice.sink import Sink
 from voicecoach.voice.speaker import VoiceSpeaker, build_speaker
 from voicecoach.voice.speculation import EARLY_SECONDS
-from voicecoach.voice.spotter import SecondOpinion, SpeakerAwareSpotter, StopSpotter
+from voicecoach.voice.spotter import SecondOpinion, SpeakerAwareSpotter, Spotted, StopSpotter
 
 
 @dataclass
@@ -40,11 +41,16 @@ class VoiceRig:
     barge_in: BargeIn | None = None
     """A "stop" over the coach's sentence in an exercise silences it at once; an event sink (an exercise's
     start arms it)."""
+    under_echo: StopUnderEcho | None = None
+    """Reads a stop the spotter missed under the coach's echo (its own thread)."""
 
     def close(self) -> None:
         """Stop listening and playing; never raises (the session is over either way)."""
         with contextlib.suppress(Exception):
             self.capture.stop()  # closes the microphone's stream
+        if self.under_echo is not None:
+            with contextlib.suppress(Exception):
+                self.under_echo.close()
         with contextlib.suppress(Exception):
             self.speaker.close()
 
@@ -76,12 +82,20 @@ def open_voice(
     spotter = SpeakerAwareSpotter(StopSpotter(), played=speaker.log.played, second_opinion=second_opinion)
     barge_in = BargeIn(cut=speaker.player.cut)
     speaker.silenced = barge_in.silenced
+
+    def stop_under_echo(segment: Segment) -> None:
+        hit = Spotted("stop", segment.end)
+        if barge_in.spotted(hit, utterance_start=segment.start):
+            capture.deliver(hit)
+
+    chosen = recogniser
+    under_echo = StopUnderEcho(chosen, stop_under_echo, lambda: barge_in.armed() and transcribes(chosen)).start()
     capture = Capture(microphone, echo=speaker.log, spotter=spotter, judge=EchoJudge(speaker.log),
                       settings=SegmenterSettings(early_seconds=EARLY_SECONDS), on_spotted=barge_in.spotted,
-                      reopen=lambda: _reopen_microphone(options.mic)).start()
+                      on_segment=under_echo.offer, reopen=lambda: _reopen_microphone(options.mic)).start()
     listener = VoiceListener(capture, recogniser, clock, barge_in=barge_in)
     watch = VoiceDeviceWatch(capture, speaker.player, lambda: _reopen_speaker(options.speaker))
-    return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name, watch, barge_in)
+    return VoiceRig(speaker, listener, capture, microphone, mic.name, out.name, watch, barge_in, under_echo)
 
 
 def _reopen_microphone(wanted: str | None) -> FrameSource:
