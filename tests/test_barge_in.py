@@ -14,7 +14,7 @@ from voicecoach.coach.catalogue import plan_item
 from voicecoach.domain.outcomes import ExerciseStatus
 from voicecoach.events import ExerciseDone, ExerciseStarted, Said
 from voicecoach.ports import Expect, Utterance, Vocabulary
-from voicecoach.voice.barge_in import GRACE_SECONDS, BargeIn
+from voicecoach.voice.barge_in import ARM_DELAY_SECONDS, GRACE_SECONDS, BargeIn
 from voicecoach.voice.clips import ClipCache
 from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.listener import SPOTTED_CONFIDENCE, VoiceListener
@@ -62,25 +62,23 @@ def test_a_hit_is_acted_on_only_when_armed_and_after_the_exercise_began():
     assert not barge_in.spotted(Spotted("stop", 20.0))
 
 
-def test_it_is_armed_from_an_exercises_start_to_its_end_and_again_after_each_question():
-    """Events arm it (the session's event sinks); the listener disarms it for a question's listening."""
+def test_an_exercises_start_arms_it_a_moment_later_and_its_end_disarms_it():
+    """The person may have just answered the question before the exercise: the spotter counts a hit as
+    theirs for a second after their voice, so the first second of the exercise is left to the listener."""
     clock = {"t": 30.0}
     barge_in = BargeIn(cut=Cuts(), now=lambda: clock["t"])
-    barge_in(Said(text="What is your pain now, from 0 to 10?"))  # not in an exercise: changes nothing
+    barge_in(Said(text="What is your pain now, from 0 to 10?"))  # other events change nothing
     assert not barge_in.spotted(Spotted("stop", 30.5))
     barge_in(ExerciseStarted(exercise="E2", side=None, dose=plan_item("E2").dose))
-    assert not barge_in.spotted(Spotted("stop", 29.0))  # before the exercise began
-    assert barge_in.spotted(Spotted("stop", 31.0))  # over its first instruction, nobody listening yet
+    assert not barge_in.spotted(Spotted("stop", 30.0 + ARM_DELAY_SECONDS - 0.1))  # the answer's second
+    assert barge_in.spotted(Spotted("stop", 30.0 + ARM_DELAY_SECONDS + 0.5))  # over the first instruction
     assert barge_in.take() is not None
-    barge_in.arm(None)  # the listener asks a question ("Is the pain worse?"): the answer is heard as one
-    assert not barge_in.spotted(Spotted("stop", 40.0))
-    clock["t"] = 45.0
-    barge_in(Said(text="Resuming."))  # the exercise goes on
-    assert not barge_in.spotted(Spotted("stop", 44.0))  # (from the question's time)
-    assert barge_in.spotted(Spotted("stop", 45.5))
+    assert not barge_in.spotted(Spotted("stop", 40.0))  # a stop taken: disarmed until the counting
+    barge_in.arm(41.0)  # the counting starts again
+    assert barge_in.spotted(Spotted("stop", 42.0))
     assert barge_in.take() is not None
+    barge_in.arm(43.0)
     barge_in(ExerciseDone(exercise="E2", status=ExerciseStatus.COMPLETED))
-    barge_in(Said(text="That is the bridge done."))
     assert not barge_in.spotted(Spotted("stop", 50.0))  # the exercise is over
 
 
@@ -105,6 +103,29 @@ def test_the_listener_arms_in_the_exercise_returns_the_stop_at_once_and_does_not
     assert heard == Utterance(text="stop", confidence=SPOTTED_CONFIDENCE)
     assert listener.listen(BACKGROUND, None) is None  # the queued copy of the hit is not a second stop
     assert capture.items == [] and not barge_in.silenced.is_set()
+
+
+class Hears:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def recognise(self, audio, expect):
+        return Utterance(text=self.text, confidence=0.9)
+
+
+def test_a_word_of_the_persons_disarms_it_until_the_counting_starts_again():
+    """The coach replies to the person's word ("Slower: ..."), and the spotter's hits in the second after
+    their voice may be the coach's own words: not acted on at once until the next listen arms it again."""
+    from voicecoach.voice.segmenter import Segment  # noqa: PLC0415
+
+    said = Segment(Clip(np.zeros(RATE, np.int16), RATE), start=6.0, end=7.0, speech_seconds=0.5, echo_seconds=0.0)
+    barge_in = BargeIn(cut=Cuts())
+    listener = VoiceListener(QueuedItems([said]), Hears("slower"), RealSeconds(), now=lambda: 5.0,
+                             barge_in=barge_in)
+    assert listener.listen(BACKGROUND, None) == Utterance(text="slower", confidence=0.9)
+    assert not barge_in.spotted(Spotted("stop", 7.4))
+    assert listener.listen(BACKGROUND, None) is None  # the counting goes on: armed again
+    assert barge_in.spotted(Spotted("stop", 7.6))
 
 
 class LatchingQueue:

@@ -110,6 +110,7 @@ def test_a_stop_read_under_the_echo_silences_the_coach_once_and_the_listener_tak
     assert barge_in.silenced.is_set() and len(capture.items) == 1
     assert listener.listen(BACKGROUND, None) == Utterance("stop", SPOTTED_CONFIDENCE)  # (the latch, at once)
     assert not barge_in.silenced.is_set()
+    barge_in.arm(5.0)  # (as if the counting had started again at once)
     assert run(Says("stop"), [segment], report=found) == [segment]  # the same utterance again
     late_spotter_hit = Spotted("stop", 6.6)  # and the spotter's hit on the same word, after all
     assert not barge_in.spotted(late_spotter_hit)

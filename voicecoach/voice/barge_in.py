@@ -7,10 +7,13 @@ speaker), and one over an exercise's first instruction was dropped. Now the micr
 hit here: while armed, the sound is cut there and then, the speaker says and queues nothing more, and the
 next listen returns the "stop" at once. Which hits count is the spotter's business, unchanged.
 
-Armed from an exercise's start (its ExerciseStarted event) to its end (ExerciseDone), except while the
-person answers a question: the listener disarms it for a question's listening, where "stop" is an answer
-like any other, and the coach's next line in the exercise arms it again. The event sinks are still told of
-a line skipped between the hit and the listener taking it.
+When it is armed: from ARM_DELAY_SECONDS after an exercise's start (its ExerciseStarted event) and from
+each listen in the exercise's background (counting, resting), until a question is answered or a stop is
+taken (the listener's :meth:`arm` and :meth:`take`), or the exercise ends (ExerciseDone). Not after a
+question until the counting starts again: the spotter's hits right after a person's answer ("no") are
+often the coach's own next words with the person's voice still in the spotter's one-second window (seen
+in scripts/bench.py: a "no" to "Is the pain worse?" followed by a hit 0.05 s after its utterance). The
+event sinks are still told of a line skipped between the hit and the listener taking it.
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ import threading
 import time
 from collections.abc import Callable
 
-from voicecoach.events import Event, ExerciseDone, ExerciseStarted, Said
+from voicecoach.events import Event, ExerciseDone, ExerciseStarted
 from voicecoach.voice.spotter import DEBOUNCE_SECONDS, Spotted
 
 log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 0.3
-"""A hit this long before it was armed still counts (the listener's SPOT_GRACE_SECONDS)."""
+"""A hit this long before a background listen armed it still counts (the listener's SPOT_GRACE_SECONDS)."""
+ARM_DELAY_SECONDS = 1.0
+"""An exercise's start arms it this much later: the spotter counts a hit as the person's when their voice
+was heard in the second before it, and the person may have just answered the question before the exercise."""
 
 
 class BargeIn:
@@ -47,7 +53,6 @@ class BargeIn:
         self._last_at: float | None = None
         """When the last stop acted on was heard: one word reported twice (by the spotter and read in the
         words: voice/echo_stop.py) is one stop."""
-        self._in_exercise = False
 
     def arm(self, since: float | None) -> None:
         """Act on hits from ``since`` on (microphone clock), or on none (None: a question is being asked,
@@ -56,18 +61,11 @@ class BargeIn:
             self._since = since
 
     def __call__(self, event: Event) -> None:
-        """An event sink: an exercise starts (armed) or ends (disarmed); a line the coach says in it after
-        a question arms it again."""
+        """An event sink: an exercise starts (armed, a moment later: ARM_DELAY_SECONDS) or ends (disarmed)."""
         if isinstance(event, ExerciseStarted):
-            self._in_exercise = True
-            self.arm(self.now())
+            self.arm(self.now() + ARM_DELAY_SECONDS + GRACE_SECONDS)
         elif isinstance(event, ExerciseDone):
-            self._in_exercise = False
             self.arm(None)
-        elif isinstance(event, Said) and self._in_exercise:
-            with self._lock:
-                if self._since is None:
-                    self._since = self.now()
 
     def armed(self) -> bool:
         """Whether a stop heard now would silence the coach."""
@@ -92,8 +90,11 @@ class BargeIn:
         return True
 
     def take(self) -> Spotted | None:
-        """The hit the coach was silenced for, if any (then forgotten, and the coach may speak again)."""
+        """The hit the coach was silenced for, if any (then forgotten, and the coach may speak again). A stop
+        is acted on now (the listener returns it): disarmed until the counting starts again."""
         with self._lock:
             hit, self._hit = self._hit, None
+            if hit is not None:
+                self._since = None
             self.silenced.clear()
         return hit

@@ -85,7 +85,10 @@ class VoiceListener:
                 log.debug("stop at %.2f, said over the coach, acted on", hit.at)
                 self._spotted_at = hit.at
                 return Utterance(text=hit.word, confidence=SPOTTED_CONFIDENCE)
-        return self._listen(expect, until, began)
+        heard = self._listen(expect, until, began)
+        if heard is not None and self.barge_in is not None:
+            self.barge_in.arm(None)  # the person spoke: the coach replies, and counting arms it again
+        return heard
 
     def _listen(self, expect: Expect, until: float | None, began: float) -> Utterance | None:
         held_since: float | None = None
