@@ -10,10 +10,10 @@ next listen returns the "stop" at once. Which hits count is the spotter's busine
 When it is armed: from ARM_DELAY_SECONDS after an exercise's start (its ExerciseStarted event) and from
 each listen in the exercise's background (counting, resting), until a question's listening begins, a word
 of the person's is heard, a stop is taken (the listener's :meth:`arm` and :meth:`take`), or the exercise
-ends (ExerciseDone). Not again until the counting starts again: the spotter's hits right after a person's answer ("no") are
-often the coach's own next words with the person's voice still in the spotter's one-second window (seen
-in scripts/bench.py: a "no" to "Is the pain worse?" followed by a hit 0.05 s after its utterance). The
-event sinks are still told of a line skipped between the hit and the listener taking it.
+ends (ExerciseDone). Not again until the counting starts again: the spotter's hits right after a word of
+the person's ("no") are often the coach's own next words with the person's voice still in the spotter's
+one-second window (seen in scripts/bench.py: a "no" to "Is the pain worse?" followed by a hit 0.05 s
+after its utterance). The event sinks are still told of a line skipped between the hit and the listener taking it.
 """
 
 from __future__ import annotations
