@@ -14,7 +14,7 @@ from voicecoach.coach.catalogue import plan_item
 from voicecoach.domain.outcomes import ExerciseStatus
 from voicecoach.events import ExerciseDone, ExerciseStarted, Said
 from voicecoach.ports import Expect, Utterance, Vocabulary
-from voicecoach.voice.barge_in import ARM_DELAY_SECONDS, GRACE_SECONDS, BargeIn
+from voicecoach.voice.barge_in import ARM_DELAY_SECONDS, BargeIn
 from voicecoach.voice.clips import ClipCache
 from voicecoach.voice.echo import EchoJudge
 from voicecoach.voice.listener import SPOTTED_CONFIDENCE, VoiceListener
@@ -24,7 +24,7 @@ from voicecoach.voice.playback import Player
 from voicecoach.voice.playback_log import PlaybackLog
 from voicecoach.voice.render_sink import RenderSink
 from voicecoach.voice.speaker import VoiceSpeaker
-from voicecoach.voice.spotter import SpeakerAwareSpotter, Spotted, StopSpotter
+from voicecoach.voice.spotter import GRACE_SECONDS, SpeakerAwareSpotter, Spotted, StopSpotter
 from voicecoach.voice.synthesis import Pyttsx3Synthesiser
 
 BACKGROUND = Expect.of(Vocabulary.COMMANDS, background=True)

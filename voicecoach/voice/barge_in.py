@@ -25,12 +25,10 @@ import time
 from collections.abc import Callable
 
 from voicecoach.events import Event, ExerciseDone, ExerciseStarted
-from voicecoach.voice.spotter import DEBOUNCE_SECONDS, Spotted
+from voicecoach.voice.spotter import DEBOUNCE_SECONDS, GRACE_SECONDS, Spotted
 
 log = logging.getLogger(__name__)
 
-GRACE_SECONDS = 0.3
-"""A hit this long before a background listen armed it still counts (the listener's SPOT_GRACE_SECONDS)."""
 ARM_DELAY_SECONDS = 1.0
 """An exercise's start arms it this much later: the spotter counts a hit as the person's when their voice
 was heard in the second before it, and the person may have just answered the question before the exercise."""

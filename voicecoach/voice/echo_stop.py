@@ -33,19 +33,16 @@ log = logging.getLogger(__name__)
 OWN_SECONDS = 0.03
 """At least one 30 ms frame of the utterance must be the person's own voice. In the echo-only utterances of
 seven voice runs of scripts/bench.py (516), no frame was ever the person's."""
-ECHO_SHARE = 0.6
-"""An utterance whose speech is this much the coach's echo is dropped by the listener (VoiceListener's
-``echo_share``): only those are looked at here (the listener decodes the others itself)."""
 COMMANDS = Expect.of(Vocabulary.COMMANDS, background=True)
 PENDING = 2
 """Utterances waiting to be decoded at most; more are not looked at (the recogniser is behind)."""
 
 
 def mostly_echo_with_own_voice(segment: Segment) -> bool:
-    """An utterance the listener drops as the coach's echo that still holds some of the person's voice."""
+    """An utterance the listener drops as the coach's echo (Segment.mostly_echo; the listener decodes the
+    others itself) that still holds some of the person's voice."""
     own = segment.speech_seconds - segment.echo_seconds
-    return (not segment.too_long and segment.speech_seconds > 0
-            and segment.echo_seconds >= ECHO_SHARE * segment.speech_seconds and own >= OWN_SECONDS - 1e-9)
+    return not segment.too_long and segment.mostly_echo() and own >= OWN_SECONDS - 1e-9
 
 
 class StopUnderEcho:
@@ -58,8 +55,6 @@ class StopUnderEcho:
         """Told of an utterance in which a stop was read (on this thread)."""
         self.armed = armed
         """Whether a stop would be acted on now (BargeIn.armed): nothing is decoded otherwise."""
-        self.decoded = 0
-        self.found = 0
         self._queue: queue.Queue[Segment | None] = queue.Queue(maxsize=PENDING)
         self._thread = threading.Thread(target=self._run, name="stop-under-echo", daemon=True)
 
@@ -93,10 +88,8 @@ class StopUnderEcho:
             except Exception:  # a recogniser failing here must not end the session: the spotter still works
                 log.exception("stop under echo: the recogniser failed")
                 continue
-            self.decoded += 1
             meaning = understand(heard.text, COMMANDS)
             log.debug("stop under echo: utterance %.2f-%.2f (%.2fs of the person's own voice) heard %r",
                       segment.start, segment.end, segment.speech_seconds - segment.echo_seconds, heard.text)
             if isinstance(meaning, CommandWord) and meaning.command is Command.STOP:
-                self.found += 1
                 self.report(segment)

@@ -12,16 +12,15 @@ from voicecoach.voice.barge_in import BargeIn
 from voicecoach.voice.errors import MicrophoneLost
 from voicecoach.voice.microphone import Back, Capture, Lost
 from voicecoach.voice.pcm import Clip
-from voicecoach.voice.segmenter import Early, Segment
+from voicecoach.voice.segmenter import ECHO_SHARE, Early, Segment
 from voicecoach.voice.speculation import Speculation
-from voicecoach.voice.spotter import DEBOUNCE_SECONDS, Spotted
+from voicecoach.voice.spotter import DEBOUNCE_SECONDS, GRACE_SECONDS, Spotted
 
 log = logging.getLogger(__name__)
 
 SPOTTED_CONFIDENCE = 0.7
 """A spotted "stop" is acted on at once: stopping is always safe, and the coach then asks whether the
 pain is worse and whether to carry on, so a false stop costs a question."""
-SPOT_GRACE_SECONDS = 0.3
 MAX_HOLD_SECONDS = 1.0
 """The longest a count is held back past its time while the person's word is undecided (a long
 sentence of theirs, or a noise judged as their voice, must not stop the counting)."""
@@ -49,7 +48,7 @@ class VoiceListener:
         recogniser: SpeechRecogniser,
         clock: Clock,
         *,
-        echo_share: float = 0.6,
+        echo_share: float = ECHO_SHARE,
         now: Callable[[], float] = time.monotonic,
         barge_in: BargeIn | None = None,
     ) -> None:
@@ -79,8 +78,7 @@ class VoiceListener:
         elif self._exercising_since is None:
             self._exercising_since = began
         if self.barge_in is not None:
-            acting = expect.background and Vocabulary.COMMANDS in expect.vocabularies
-            self.barge_in.arm(self._exercising_since if acting else None)
+            self.barge_in.arm(self._exercising_since if _acts_on_stops(expect) else None)
             if (hit := self.barge_in.take()) is not None:  # said over the coach, which fell silent for it
                 log.debug("stop at %.2f, said over the coach, acted on", hit.at)
                 self._spotted_at = hit.at
@@ -117,12 +115,10 @@ class VoiceListener:
             if isinstance(item, Spotted):
                 if self._spotted_at is not None and abs(item.at - self._spotted_at) < DEBOUNCE_SECONDS:
                     continue  # acted on already (the coach fell silent for it, or the word was reported twice)
-                if self.barge_in is not None and self.barge_in.take() is not None:
-                    self._spotted_at = item.at
-                    return Utterance(text=item.word, confidence=SPOTTED_CONFIDENCE)
                 log.debug("spotted %r at %.2f (listening since %.2f, background=%s)", item.word, item.at, began,
                           expect.background)
-                if expect.background and Vocabulary.COMMANDS in expect.vocabularies and self._counting(item, began):
+                silenced = self.barge_in is not None and self.barge_in.take() is not None  # the coach fell silent
+                if silenced or (_acts_on_stops(expect) and self._counting(item, began)):
                     self._spotted_at = item.at
                     return Utterance(text=item.word, confidence=SPOTTED_CONFIDENCE)
                 continue
@@ -144,8 +140,7 @@ class VoiceListener:
         person's own voice was heard a moment ago (the spotter may still report "stop"; a count that
         started after the word would be one counted past a stop)."""
         own = getattr(self.capture, "own_voice", None)  # (a queue of given items in unit tests has none)
-        return (expect.background and Vocabulary.COMMANDS in expect.vocabularies and own is not None
-                and own.undecided(self.now()))
+        return _acts_on_stops(expect) and own is not None and own.undecided(self.now())
 
     def _counting(self, hit: Spotted, began: float) -> bool:
         """True when the hit came during the exercise: while the coach counted or rested, or said a
@@ -153,7 +148,7 @@ class VoiceListener:
         turned down hits the coach's own words made (it says "stop" in sentences); hits from before the
         exercise (the questions) are not acted on."""
         since = began if self._exercising_since is None else self._exercising_since
-        return hit.at >= since - SPOT_GRACE_SECONDS
+        return hit.at >= since - GRACE_SECONDS
 
     def _already_spotted(self, segment: Segment) -> bool:
         """The utterance holding a word the spotter already reported is not decoded again."""
@@ -161,4 +156,9 @@ class VoiceListener:
 
     def is_echo(self, segment: Segment) -> bool:
         """True when the coach's own voice makes up most of the utterance."""
-        return segment.speech_seconds > 0 and segment.echo_seconds >= self.echo_share * segment.speech_seconds
+        return segment.mostly_echo(self.echo_share)
+
+
+def _acts_on_stops(expect: Expect) -> bool:
+    """The listening of an exercise (commands in the background: counting, resting): a spotted stop is acted on."""
+    return expect.background and Vocabulary.COMMANDS in expect.vocabularies

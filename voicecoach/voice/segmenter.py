@@ -42,6 +42,10 @@ class SegmenterSettings:
     floor_percentile: float = 20.0
 
 
+ECHO_SHARE = 0.6
+"""An utterance whose speech overlapped the coach's playback this much or more is the coach's echo."""
+
+
 @dataclass(frozen=True)
 class Segment:
     """One utterance cut from the stream."""
@@ -57,6 +61,10 @@ class Segment:
     too_long: bool = False
     level_dbfs: float = -120.0
     """Speech level of the utterance, for the level meter and diagnostics."""
+
+    def mostly_echo(self, share: float = ECHO_SHARE) -> bool:
+        """True when the coach's own voice makes up ``share`` or more of the utterance's speech."""
+        return self.speech_seconds > 0 and self.echo_seconds >= share * self.speech_seconds
 
 
 RESTART_KEEP_SECONDS = 0.09

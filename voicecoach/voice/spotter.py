@@ -29,6 +29,8 @@ OPINION_SECONDS = 1.2
 ECHO_SLACK_SECONDS = 0.3
 """What the coach played this much before the heard second also counts: the echo reaches the
 microphone later than the clip left the player, and the microphone's frames are stamped on arrival."""
+GRACE_SECONDS = 0.3
+"""A hit this long before the exercise's listening began still counts (the listener, voice/barge_in.py)."""
 DEBOUNCE_SECONDS = 1.0
 """One spoken "stop" can fire twice; hits closer than this are one."""
 
