@@ -82,3 +82,42 @@ def test_the_second_opinion_hears_the_last_second_and_what_the_coach_played_and_
         assert len(found) == 1 and abs(found[0] - word_end) <= 0.5 and aware.vetoed == []
     else:
         assert found == [] and len(aware.vetoed) == 1
+
+
+class ScriptedSearch:
+    """A keyword search that fires at the frames it is told (a hand-written fake of StopSpotter)."""
+
+    rate = RATE
+
+    def __init__(self, hit_frames: set[int]) -> None:
+        self.hit_frames = hit_frames
+        self.frame = -1
+
+    def push(self, samples, start):
+        from voicecoach.voice.spotter import Spotted  # noqa: PLC0415
+
+        self.frame += 1
+        return Spotted("stop", start + len(samples) / RATE) if self.frame in self.hit_frames else None
+
+
+def counted(hit_frames: set[int], loud_frames: set[int], frames: int = 100) -> list[int]:
+    """The frames (30 ms each) whose hit the speaker-aware spotter counts."""
+    aware = SpeakerAwareSpotter(ScriptedSearch(hit_frames))
+    out = []
+    for i in range(frames):
+        loud = i in loud_frames
+        if aware.push(np.zeros(FRAME, dtype=np.int16), i * FRAME / RATE, echo=not loud,
+                      above_floor_db=20.0 if loud else 0.0) is not None:
+            out.append(i)
+    return out
+
+
+def test_a_hit_refused_on_the_coachs_voice_does_not_hide_the_persons_stop_just_after_it():
+    # frame 10: the search fires on the coach's count (echo only: refused); the person speaks from
+    # frame 15 and the search fires again at frame 20, 0.3 s after the refused hit
+    assert counted({10, 20}, loud_frames=set(range(15, 21))) == [20]
+
+
+def test_two_counted_hits_within_a_second_are_one_stop_and_a_later_one_is_another():
+    loud = set(range(0, 100))
+    assert counted({5, 20, 40}, loud) == [5, 40]  # 20 is 0.45 s after 5; 40 is 1.05 s after it

@@ -32,7 +32,7 @@ microphone later than the clip left the player, and the microphone's frames are 
 GRACE_SECONDS = 0.3
 """A hit this long before the exercise's listening began still counts (the listener, voice/barge_in.py)."""
 DEBOUNCE_SECONDS = 1.0
-"""One spoken "stop" can fire twice; hits closer than this are one."""
+"""One spoken "stop" can fire twice; counted hits closer than this are one (a refused hit debounces nothing)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Spotted:
 
 
 class StopSpotter:
-    """Feeds frames to a pocketsphinx keyphrase search and reports each (debounced) hit."""
+    """Feeds frames to a pocketsphinx keyphrase search and reports every hit (SpeakerAwareSpotter debounces)."""
 
     def __init__(self, word: str = "stop", threshold: float = STOP_THRESHOLD, rate: int = 16000) -> None:
         from pocketsphinx import Decoder  # noqa: PLC0415  (audio libraries load only in voice mode)
@@ -53,7 +53,6 @@ class StopSpotter:
         self.rate = rate
         self._decoder: Any = Decoder(keyphrase=word, kws_threshold=threshold, loglevel="FATAL", samprate=rate)
         self._decoder.start_utt()
-        self._last: float | None = None
 
     def push(self, samples: Samples, start: float) -> Spotted | None:
         """Feed one frame that began at ``start``; returns a hit when this frame completes the word."""
@@ -62,11 +61,7 @@ class StopSpotter:
             return None
         self._decoder.end_utt()
         self._decoder.start_utt()
-        end = start + len(samples) / self.rate
-        if self._last is not None and end - self._last < DEBOUNCE_SECONDS:
-            return None
-        self._last = end
-        return Spotted(self.word, end)
+        return Spotted(self.word, start + len(samples) / self.rate)
 
 
 class SecondOpinion(Protocol):
@@ -143,6 +138,9 @@ class SpeakerAwareSpotter:
     kitchen fires the keyword search at the level of the room, and the coach's own counts are echo;
     a person saying "stop" is neither. Then the second opinion, given what was heard and what the
     coach played over it, must agree. Measured in scripts/bench_bargein.py and scripts/bench.py.
+
+    Only a hit that counts starts the debounce: a hit refused on the coach's count must not hide the
+    person's "stop" a moment later (it did, when the keyword search itself debounced every hit).
     """
 
     def __init__(self, spotter: StopSpotter, *, window_seconds: float = 1.0, frame_seconds: float = 0.03,
@@ -158,6 +156,7 @@ class SpeakerAwareSpotter:
         self._recent: deque[Samples] = deque(maxlen=max(1, round(OPINION_SECONDS / frame_seconds)))
         self.vetoed: list[Spotted] = []
         """Hits the second opinion turned down (for benchmarks and the debug log)."""
+        self._counted: float | None = None
 
     def push(self, samples: Samples, start: float, *, echo: bool = False, above_floor_db: float = 99.0
              ) -> Spotted | None:
@@ -168,6 +167,9 @@ class SpeakerAwareSpotter:
         hit = self.spotter.push(samples, start)
         if hit is None:
             return None
+        if self._counted is not None and hit.at - self._counted < DEBOUNCE_SECONDS:
+            log.debug("spotted %r at %.2f, within a second of the last stop counted", hit.word, hit.at)
+            return None
         if sum(self._loud) * self.frame_seconds < self.min_loud_seconds - 1e-9:
             log.debug("spotted %r at %.2f, but no speech of the person's own in the second before it", hit.word, hit.at)
             return None
@@ -175,6 +177,7 @@ class SpeakerAwareSpotter:
             log.debug("spotted %r at %.2f, but the second opinion says it was the coach's own", hit.word, hit.at)
             self.vetoed.append(hit)
             return None
+        self._counted = hit.at
         return hit
 
     def _agreed(self, hit: Spotted) -> bool:
