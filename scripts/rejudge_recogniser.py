@@ -8,7 +8,9 @@
 A hearing (free transcript and phrase scores) does not depend on the decision thresholds
 (voicecoach/data/moonshine_tuning.toml), so when only those change, the benchmark's figures follow from its
 kept hearings without decoding the audio again. Prints the same table and writes the same JSON as
-bench_recogniser.py; the times are those measured when the hearings were made.
+bench_recogniser.py; the times are those measured when the hearings were made. A pain score's second
+hearing (voice/moonshine_again.py) is decided from the row's "again"; hearings kept before that existed
+have none, so their figures are those without it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.bench_recogniser import CONTEXTS, Tally, print_table, records, want_in
 from voicecoach.ports import Utterance
-from voicecoach.voice.moonshine_scoring import judge
+from voicecoach.voice.moonshine_again import after_again
+from voicecoach.voice.moonshine_scoring import Verdict, judge
 
 
 def decided(row: dict[str, Any]) -> Utterance:
@@ -31,9 +34,15 @@ def decided(row: dict[str, Any]) -> Utterance:
     if row["audio"]:
         return Utterance("", 0.0, rejected=True)
     expect = CONTEXTS[row["context"]][0]
-    v = judge(row["text"], row["lp"], ended=row["ended"], trusted=row["trusted"], scores=row["scores"],
-              expect=expect)
+    v = _judged(row, expect)
+    if "again" in row:
+        v = after_again(v, _judged(row["again"], expect), expect)
     return Utterance(v.text, v.confidence, v.rejected)
+
+
+def _judged(row: dict[str, Any], expect: Any) -> Verdict:
+    return judge(row["text"], row["lp"], ended=row["ended"], trusted=row["trusted"], scores=row["scores"],
+                 expect=expect)
 
 
 def tallies_of(rows: list[dict[str, Any]], engine: str = "moonshine") -> dict[tuple[str, str, str], Tally]:

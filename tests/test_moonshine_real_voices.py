@@ -1,5 +1,6 @@
 """The Moonshine recogniser on real people: 48 recordings of held-out speakers (tests/data/real-voices, with
-their licences), heard once each and judged in every context the dialogue listens in. The bounds sit a few
+their licences), heard once each and judged in every context the dialogue listens in (a pain score not
+understood is heard again, faster, as voice mode does). The bounds sit a few
 points under what these clips measure; the safety rules have no slack: no wrong answer and no non-answer is
 ever accepted with confidence, and yes is never taken for no (or the reverse) with confidence."""
 
@@ -34,7 +35,7 @@ def heard(moonshine):
         clip = read_wav(path).resampled(16000)
         hearing = moonshine.hear(clip, *expects)
         for context, (expect, _) in CONTEXTS.items():
-            verdict = moonshine.judge(hearing, expect)
+            verdict, _ = moonshine.judge_again(clip, expect, moonshine.judge(hearing, expect))
             got = None if verdict.rejected else label(understand(verdict.text, expect))
             out[(path.name, context)] = (got, got is not None and verdict.confidence >= SURE)
     return out

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.ports import Expect, Utterance
+from voicecoach.voice.moonshine_again import after_again, faster, worth_again
 from voicecoach.voice.moonshine_audio import with_quiet_edges
 from voicecoach.voice.moonshine_decoding import Scores, Transcript, begins_a_phrase, greedy, score
 from voicecoach.voice.moonshine_guards import Limits, audio_problem, transcript_problem
@@ -58,6 +59,8 @@ class Recognised:
     verdict: Verdict
     hearing: Hearing | None
     milliseconds: float
+    again: Hearing | None = None
+    """The second hearing, faster, of a pain score not understood (moonshine_again.py), or None."""
 
 
 class MoonshineRecogniser:
@@ -93,9 +96,17 @@ class MoonshineRecogniser:
             verdict = Verdict("", 0.0, rejected=True, reason=problem)
             return Recognised(_utterance(verdict), verdict, None, _ms(started))
         hearing = self.hear(clip, expect)
-        verdict = self.judge(hearing, expect)
+        verdict, again = self.judge_again(clip, expect, self.judge(hearing, expect))
         self.memory.release_later()
-        return Recognised(_utterance(verdict), verdict, hearing, _ms(started))
+        return Recognised(_utterance(verdict), verdict, hearing, _ms(started), again)
+
+    def judge_again(self, clip: Clip, expect: Expect, first: Verdict) -> tuple[Verdict, Hearing | None]:
+        """The first verdict, or, for a pain score not understood, what a second hearing of the clip played
+        faster makes of it (unsure at best), with that hearing (moonshine_again.py)."""
+        if not worth_again(first, expect):
+            return first, None
+        again = self.hear(faster(clip), expect)
+        return after_again(first, self.judge(again, expect), expect, self.tuning), again
 
     def judge(self, hearing: Hearing, expect: Expect) -> Verdict:
         """The decision for one expectation on a hearing that scored (at least) its candidates."""
