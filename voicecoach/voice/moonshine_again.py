@@ -39,7 +39,7 @@ def after_again(first: Verdict, second: Verdict, expect: Expect, settings: Tunin
     if not worth_again(first, expect):
         return first
     meaning = None if second.rejected else understand(second.text, expect)
-    if not isinstance(meaning, int) or isinstance(meaning, bool):
+    if not isinstance(meaning, int):
         return first
     unsure = (settings or tuning(context_of(expect))).unsure_confidence
     return Verdict(second.text, min(second.confidence, unsure), rejected=False,
