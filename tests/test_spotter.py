@@ -6,7 +6,7 @@ import pytest
 from tests.speech import RATE, counting
 from voicecoach.voice.pcm import Clip
 from voicecoach.voice.segmenter import Segmenter
-from voicecoach.voice.spotter import SpeakerAwareSpotter, StopSpotter
+from voicecoach.voice.spotter import SpeakerAwareSpotter, Spotted, StopSpotter
 
 FRAME = 480
 
@@ -94,8 +94,6 @@ class ScriptedSearch:
         self.frame = -1
 
     def push(self, samples, start):
-        from voicecoach.voice.spotter import Spotted  # noqa: PLC0415
-
         self.frame += 1
         return Spotted("stop", start + len(samples) / RATE) if self.frame in self.hit_frames else None
 
